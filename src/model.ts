@@ -1,0 +1,196 @@
+/**
+ * Shared vocabulary of the pipeline: what a run is, what input files look like, what a summary row is.
+ * source/ → parquet/ → engine/ → sink/ all speak these types; nothing here does I/O.
+ */
+
+/** Koku's two renderings of the summary SQL (spec §12). */
+export type KokuSqlFlavor = "trino" | "onprem";
+
+export type ReportType = "pod_usage" | "storage_usage" | "node_labels" | "namespace_labels";
+export const REPORT_TYPES: readonly ReportType[] = ["pod_usage", "storage_usage", "node_labels", "namespace_labels"];
+
+/** One source/month run (spec §1). Dates are `YYYY-MM-DD`, UTC, inclusive. */
+export interface RunParams {
+  sourceUuid: string;
+  year: number;
+  month: number;
+  startDate: string;
+  endDate: string;
+  clusterId: string | null;
+  clusterAlias: string | null;
+  reportPeriodId: number | null;
+  orgId: string | null;
+  kokuSql: KokuSqlFlavor;
+}
+
+/** Reference data a run needs besides Parquet (spec §2.5). */
+export interface ReferenceData {
+  /** Keys enabled for OCP in `reporting_enabledtagkeys` (without the implicit `vm_kubevirt_io_name`). */
+  enabledTagKeys: string[];
+  /** `reporting_ocp_cost_category_namespace`: LIKE pattern → id. */
+  costCategories: { namespace: string; cost_category_id: number }[];
+  /** `reporting_ocp_nodes`; null when the table is absent: roles are then derived from the pod data. */
+  nodeRoles: { node: string; resource_id: string | null; node_role: string | null }[] | null;
+}
+
+export type Granularity = "hourly" | "daily";
+
+/** A Parquet object of the run, as listed by a source. */
+export interface InputFile {
+  reportType: ReportType;
+  granularity: Granularity;
+  /** Where it is, for humans and error messages: a local path or `s3://bucket/key`. */
+  location: string;
+  size: number;
+}
+
+/** Random-access bytes of one file (the shape hyparquet calls AsyncBuffer). */
+export interface ByteSource {
+  byteLength: number;
+  slice(start: number, end?: number): ArrayBuffer | Promise<ArrayBuffer>;
+}
+
+/** Where Parquet bytes come from: a local directory or S3. */
+export interface InputSource {
+  /** e.g. `/data/koku` or `s3://bucket/prefix` (never credentials). */
+  describe(): string;
+  /** Every Parquet file of the run's month (hourly and daily trees), sorted by location. */
+  list(query: { orgId: string | null; sourceUuid: string; year: number; month: number }): Promise<InputFile[]>;
+  open(file: InputFile): Promise<ByteSource>;
+  close(): Promise<void>;
+}
+
+/**
+ * One row of `reporting_ocpusagelineitem_daily_summary` as this product fills it (spec §3).
+ * JSON columns hold JSON text; dates are `YYYY-MM-DD`; numbers are IEEE doubles (the database rounds).
+ */
+export interface SummaryRow {
+  report_period_id: number | null;
+  cluster_id: string | null;
+  cluster_alias: string | null;
+  data_source: "Pod" | "Storage";
+  usage_start: string;
+  usage_end: string;
+  namespace: string | null;
+  node: string | null;
+  resource_id: string | null;
+  pod_labels: string | null;
+  pod_usage_cpu_core_hours: number | null;
+  pod_request_cpu_core_hours: number | null;
+  pod_effective_usage_cpu_core_hours: number | null;
+  pod_limit_cpu_core_hours: number | null;
+  pod_usage_memory_gigabyte_hours: number | null;
+  pod_request_memory_gigabyte_hours: number | null;
+  pod_effective_usage_memory_gigabyte_hours: number | null;
+  pod_limit_memory_gigabyte_hours: number | null;
+  node_capacity_cpu_cores: number | null;
+  node_capacity_cpu_core_hours: number | null;
+  node_capacity_memory_gigabytes: number | null;
+  node_capacity_memory_gigabyte_hours: number | null;
+  cluster_capacity_cpu_core_hours: number | null;
+  cluster_capacity_memory_gigabyte_hours: number | null;
+  persistentvolumeclaim: string | null;
+  persistentvolume: string | null;
+  storageclass: string | null;
+  volume_labels: string | null;
+  all_labels: string | null;
+  persistentvolumeclaim_capacity_gigabyte: number | null;
+  persistentvolumeclaim_capacity_gigabyte_months: number | null;
+  volume_request_storage_gigabyte_months: number | null;
+  persistentvolumeclaim_usage_gigabyte_months: number | null;
+  source_uuid: string;
+  infrastructure_usage_cost: string | null;
+  cost_category_id: number | null;
+}
+
+/** Column order of SummaryRow as written (and as in the sample fixtures' expected CSV files). */
+export const SUMMARY_COLUMNS = [
+  "report_period_id",
+  "cluster_id",
+  "cluster_alias",
+  "data_source",
+  "usage_start",
+  "usage_end",
+  "namespace",
+  "node",
+  "resource_id",
+  "pod_labels",
+  "pod_usage_cpu_core_hours",
+  "pod_request_cpu_core_hours",
+  "pod_effective_usage_cpu_core_hours",
+  "pod_limit_cpu_core_hours",
+  "pod_usage_memory_gigabyte_hours",
+  "pod_request_memory_gigabyte_hours",
+  "pod_effective_usage_memory_gigabyte_hours",
+  "pod_limit_memory_gigabyte_hours",
+  "node_capacity_cpu_cores",
+  "node_capacity_cpu_core_hours",
+  "node_capacity_memory_gigabytes",
+  "node_capacity_memory_gigabyte_hours",
+  "cluster_capacity_cpu_core_hours",
+  "cluster_capacity_memory_gigabyte_hours",
+  "persistentvolumeclaim",
+  "persistentvolume",
+  "storageclass",
+  "volume_labels",
+  "all_labels",
+  "persistentvolumeclaim_capacity_gigabyte",
+  "persistentvolumeclaim_capacity_gigabyte_months",
+  "volume_request_storage_gigabyte_months",
+  "persistentvolumeclaim_usage_gigabyte_months",
+  "source_uuid",
+  "infrastructure_usage_cost",
+  "cost_category_id",
+] as const satisfies readonly (keyof SummaryRow)[];
+
+export type SummaryColumn = (typeof SUMMARY_COLUMNS)[number];
+
+/** Columns of each report type the engine reads (spec §2.2), required ones first. */
+export const POD_USAGE_COLUMNS = {
+  required: [
+    "interval_start",
+    "namespace",
+    "node",
+    "pod",
+    "resource_id",
+    "pod_usage_cpu_core_seconds",
+    "pod_request_cpu_core_seconds",
+    "pod_limit_cpu_core_seconds",
+    "pod_usage_memory_byte_seconds",
+    "pod_request_memory_byte_seconds",
+    "pod_limit_memory_byte_seconds",
+    "node_capacity_cpu_cores",
+    "node_capacity_cpu_core_seconds",
+    "node_capacity_memory_bytes",
+    "node_capacity_memory_byte_seconds",
+    "pod_labels",
+  ],
+  optional: ["node_role"],
+} as const;
+
+export const STORAGE_USAGE_COLUMNS = {
+  required: [
+    "interval_start",
+    "namespace",
+    "pod",
+    "persistentvolumeclaim",
+    "persistentvolume",
+    "storageclass",
+    "persistentvolumeclaim_capacity_bytes",
+    "persistentvolumeclaim_capacity_byte_seconds",
+    "volume_request_storage_byte_seconds",
+    "persistentvolumeclaim_usage_byte_seconds",
+    "persistentvolume_labels",
+    "persistentvolumeclaim_labels",
+  ],
+  optional: ["node", "csi_driver", "csi_volume_handle"],
+} as const;
+
+export const NODE_LABELS_COLUMNS = { required: ["interval_start", "node", "node_labels"], optional: [] } as const;
+export const NAMESPACE_LABELS_COLUMNS = {
+  required: ["interval_start", "namespace", "namespace_labels"],
+  optional: [],
+} as const;
+
+/** The implicit enabled key Koku prepends to the enabled-key list (spec §2.5). */
+export const VM_LABEL_KEY = "vm_kubevirt_io_name";
