@@ -1,0 +1,129 @@
+/**
+ * Random access to one S3 object through ranged GETs. The only caching is of the object's tail:
+ * a Parquet reader first asks for the last bytes (footer length + magic) and then the metadata just
+ * before them, so the tail read is widened to `footerPrefetchBytes` and a read ending where the
+ * cached tail starts is merged into it. Together the footer costs at most two requests; every
+ * other range goes to S3 as asked (no coalescing).
+ */
+import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { ByteSource } from "../model.js";
+import { withRetries } from "./retry.js";
+import {
+  describeS3Error,
+  isRetryableS3Error,
+  retryPolicyOf,
+  type S3ConnectionOptions,
+  TruncatedBodyError,
+  toArrayBuffer,
+} from "./s3-client.js";
+
+export interface S3ObjectRef {
+  client: S3Client;
+  bucket: string;
+  key: string;
+  byteLength: number;
+  /** Pins reads to the version that was sized, so a concurrent overwrite fails instead of mixing bytes. */
+  etag?: string;
+}
+
+export interface S3ByteSourceOptions {
+  /** Minimum size of the first tail read (default 64 KiB). */
+  footerPrefetchBytes?: number;
+  /** Largest tail kept in memory after merging (default 16 MiB). */
+  maxTailCacheBytes?: number;
+}
+
+interface CachedTail {
+  start: number;
+  bytes: Uint8Array;
+}
+
+export class S3ByteSource implements ByteSource {
+  readonly byteLength: number;
+  /** Ranged reads sent to S3 so far (each counted once, however many attempts it took). */
+  requestCount = 0;
+  private tail: Promise<CachedTail> | null = null;
+  private readonly footerPrefetchBytes: number;
+  private readonly maxTailCacheBytes: number;
+
+  constructor(
+    private readonly object: S3ObjectRef,
+    private readonly connection: S3ConnectionOptions,
+    options: S3ByteSourceOptions = {},
+  ) {
+    this.byteLength = object.byteLength;
+    this.footerPrefetchBytes = options.footerPrefetchBytes ?? 64 * 1024;
+    this.maxTailCacheBytes = options.maxTailCacheBytes ?? 16 * 1024 * 1024;
+  }
+
+  async slice(start: number, end?: number): Promise<ArrayBuffer> {
+    const from = clampOffset(start, this.byteLength);
+    const to = Math.max(from, clampOffset(end ?? this.byteLength, this.byteLength));
+    if (from === to) return new ArrayBuffer(0);
+
+    if (this.tail) {
+      const tail = await this.tail;
+      if (from >= tail.start) return copyRange(tail, from, to);
+      if (to === tail.start && this.byteLength - from <= this.maxTailCacheBytes) {
+        return this.extendTail(tail, from);
+      }
+    } else if (to === this.byteLength) {
+      const tailStart = Math.min(from, Math.max(0, this.byteLength - this.footerPrefetchBytes));
+      this.tail = this.fetchRange(tailStart, this.byteLength).then((bytes) => ({ start: tailStart, bytes }));
+      // A failed tail read must not poison later reads.
+      this.tail.catch(() => {
+        this.tail = null;
+      });
+      return copyRange(await this.tail, from, to);
+    }
+    return toArrayBuffer(await this.fetchRange(from, to));
+  }
+
+  /** Fetches [from, tail.start) and keeps it joined to the cached tail (the footer's metadata). */
+  private async extendTail(tail: CachedTail, from: number): Promise<ArrayBuffer> {
+    const head = await this.fetchRange(from, tail.start);
+    const current = await this.tail;
+    if (current === tail) {
+      const merged = new Uint8Array(head.length + tail.bytes.length);
+      merged.set(head, 0);
+      merged.set(tail.bytes, head.length);
+      this.tail = Promise.resolve({ start: from, bytes: merged });
+    }
+    return toArrayBuffer(head.slice());
+  }
+
+  /** One ranged GET of [from, to), retried; fails unless exactly `to - from` bytes arrive. */
+  private fetchRange(from: number, to: number): Promise<Uint8Array> {
+    const { client, bucket, key, etag } = this.object;
+    const range = `bytes=${from}-${to - 1}`;
+    this.requestCount += 1;
+    return withRetries(
+      {
+        what: `S3 GET s3://${bucket}/${key} ${range}`,
+        policy: retryPolicyOf(this.connection),
+        isRetryable: isRetryableS3Error,
+        describeCause: (error) => describeS3Error(error, this.connection),
+      },
+      async (abortSignal) => {
+        const response = await client.send(
+          new GetObjectCommand({ Bucket: bucket, Key: key, Range: range, IfMatch: etag }),
+          { abortSignal },
+        );
+        if (!response.Body) throw new TruncatedBodyError(to - from, 0);
+        const bytes = await response.Body.transformToByteArray();
+        if (bytes.length !== to - from) throw new TruncatedBodyError(to - from, bytes.length);
+        return bytes;
+      },
+    );
+  }
+}
+
+function copyRange(tail: CachedTail, from: number, to: number): ArrayBuffer {
+  const offset = tail.bytes.byteOffset + from - tail.start;
+  return tail.bytes.buffer.slice(offset, offset + (to - from)) as ArrayBuffer;
+}
+
+function clampOffset(offset: number, length: number): number {
+  const absolute = offset < 0 ? length + offset : offset;
+  return Math.min(Math.max(0, absolute), length);
+}

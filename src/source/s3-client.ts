@@ -1,0 +1,144 @@
+/**
+ * S3 connection options, client construction, error classification and redaction shared by the
+ * S3 input source and the uploader. Our own retry loop (retry.ts) owns retries, so the SDK's is off.
+ */
+import { S3Client } from "@aws-sdk/client-s3";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";
+
+/** How to reach S3 (or MinIO / another S3-compatible store). Omitted credentials → SDK default chain. */
+export interface S3ConnectionOptions {
+  /** Custom endpoint, e.g. `http://127.0.0.1:9000`; implies path-style unless forcePathStyle is false. */
+  endpoint?: string;
+  /** Default: AWS_REGION / AWS_DEFAULT_REGION, else us-east-1. */
+  region?: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  sessionToken?: string;
+  forcePathStyle?: boolean;
+  /** Retry bounds for every request (defaults: 5 attempts, 60 s). */
+  retry?: Partial<RetryPolicy>;
+}
+
+export interface S3Location {
+  bucket: string;
+  /** Key prefix without leading slash; "" or ending with "/". */
+  prefix: string;
+}
+
+export function createS3Client(options: S3ConnectionOptions): S3Client {
+  const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1";
+  const credentials =
+    options.accessKeyId && options.secretAccessKey
+      ? {
+          accessKeyId: options.accessKeyId,
+          secretAccessKey: options.secretAccessKey,
+          sessionToken: options.sessionToken,
+        }
+      : undefined;
+  return new S3Client({
+    region,
+    endpoint: options.endpoint,
+    // Custom endpoints (MinIO, s3rver, Ceph) rarely serve virtual-host buckets.
+    forcePathStyle: options.forcePathStyle ?? options.endpoint !== undefined,
+    credentials,
+    maxAttempts: 1,
+  });
+}
+
+export function retryPolicyOf(options: S3ConnectionOptions): RetryPolicy {
+  return { ...DEFAULT_RETRY_POLICY, ...options.retry };
+}
+
+/** `s3://bucket/some/prefix` → { bucket, prefix: "some/prefix/" }. */
+export function parseS3Url(url: string): S3Location {
+  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
+  if (!match || match[1] === "") throw new Error(`not an s3:// URL: ${url}`);
+  return { bucket: match[1], prefix: normalizePrefix(match[2]) };
+}
+
+/** Strips leading slashes and ensures a trailing one ("" stays ""). */
+export function normalizePrefix(prefix: string): string {
+  const trimmed = prefix.replace(/^\/+/, "").replace(/\/+$/, "");
+  return trimmed === "" ? "" : `${trimmed}/`;
+}
+
+/** Body of a response that failed the length check; retryable. */
+export class TruncatedBodyError extends Error {
+  constructor(expected: number, received: number) {
+    super(`truncated body: expected ${expected} bytes, received ${received}`);
+    this.name = "TruncatedBodyError";
+  }
+}
+
+const RETRYABLE_NETWORK_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ERR_STREAM_PREMATURE_CLOSE",
+]);
+
+interface SdkErrorShape {
+  name?: string;
+  code?: string;
+  $metadata?: { httpStatusCode?: number };
+  $retryable?: unknown;
+}
+
+/**
+ * 5xx, 429/408, throttling, timeouts, truncated bodies and network failures are retried; other
+ * answers from the server (403, 404, 412, …) and programming errors are not.
+ */
+export function isRetryableS3Error(error: unknown): boolean {
+  if (error instanceof TypeError || error instanceof RangeError) return false;
+  if (typeof error !== "object" || error === null) return false;
+  const shaped = error as SdkErrorShape;
+  if (shaped.$retryable) return true;
+  if (shaped.code && RETRYABLE_NETWORK_CODES.has(shaped.code)) return true;
+  const status = shaped.$metadata?.httpStatusCode;
+  if (status !== undefined) return status >= 500 || status === 429 || status === 408;
+  // No HTTP status: the request never got an answer (connection reset, aborted body, timeout).
+  return true;
+}
+
+/** Cause text for final errors: name, status and message, with any known secret masked. */
+export function describeS3Error(error: unknown, options: S3ConnectionOptions): string {
+  let text: string;
+  if (error instanceof Error) {
+    const status = (error as SdkErrorShape).$metadata?.httpStatusCode;
+    text = `${error.name}${status ? ` (HTTP ${status})` : ""}: ${error.message}`;
+  } else {
+    text = String(error);
+  }
+  return redactSecrets(text, options);
+}
+
+export function redactSecrets(text: string, options: S3ConnectionOptions): string {
+  const secrets = [
+    options.secretAccessKey,
+    options.sessionToken,
+    options.accessKeyId,
+    process.env.AWS_SECRET_ACCESS_KEY,
+    process.env.AWS_SESSION_TOKEN,
+    process.env.AWS_ACCESS_KEY_ID,
+  ].filter((secret): secret is string => typeof secret === "string" && secret.length >= 4);
+  let redacted = text;
+  for (const secret of secrets) redacted = redacted.split(secret).join("***");
+  return redacted;
+}
+
+/** Copies a response body into an ArrayBuffer of exactly its length. */
+export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  if (
+    bytes.byteOffset === 0 &&
+    bytes.byteLength === bytes.buffer.byteLength &&
+    bytes.buffer instanceof ArrayBuffer
+  ) {
+    return bytes.buffer;
+  }
+  return bytes.slice().buffer as ArrayBuffer;
+}
