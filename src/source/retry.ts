@@ -86,10 +86,26 @@ export async function withRetries<T>(
 
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
   const cause = (options.describeCause ?? defaultDescribeCause)(lastError);
-  throw new Error(
+  throw new RetriesExhaustedError(
     `${options.what} failed after ${attemptsMade} attempt(s) in ${seconds} s (${stopReason}): ${cause}`,
-    { cause: lastError },
+    attemptsMade,
+    cause,
   );
+}
+
+/**
+ * The final failure. It carries the described cause as text, not the original error: SDK errors
+ * hold the raw request (signed headers) and would leak it into logs that print causes.
+ */
+export class RetriesExhaustedError extends Error {
+  constructor(
+    message: string,
+    readonly attempts: number,
+    readonly lastCause: string,
+  ) {
+    super(message);
+    this.name = "RetriesExhaustedError";
+  }
 }
 
 /** Full jitter: a random wait in [0, min(max, base·2^(n-1))], so retrying clients spread out. */

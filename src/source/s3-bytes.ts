@@ -1,9 +1,9 @@
 /**
  * Random access to one S3 object through ranged GETs. The only caching is of the object's tail:
  * a Parquet reader first asks for the last bytes (footer length + magic) and then the metadata just
- * before them, so the tail read is widened to `footerPrefetchBytes` and a read ending where the
- * cached tail starts is merged into it. Together the footer costs at most two requests; every
- * other range goes to S3 as asked (no coalescing).
+ * before them, so the tail read is widened to `footerPrefetchBytes` and a later read reaching into
+ * the cached tail fetches only the missing head and is merged into it. Together the footer costs
+ * at most two requests; every other range goes to S3 as asked (no coalescing).
  */
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { ByteSource } from "../model.js";
@@ -64,32 +64,37 @@ export class S3ByteSource implements ByteSource {
     if (this.tail) {
       const tail = await this.tail;
       if (from >= tail.start) return copyRange(tail, from, to);
-      if (to === tail.start && this.byteLength - from <= this.maxTailCacheBytes) {
-        return this.extendTail(tail, from);
+      // A read reaching into the cached tail (the footer's metadata) only fetches what is missing.
+      if (to >= tail.start && this.byteLength - from <= this.maxTailCacheBytes) {
+        return copyRange(await this.extendTail(tail, from), from, to);
       }
     } else if (to === this.byteLength) {
       const tailStart = Math.min(from, Math.max(0, this.byteLength - this.footerPrefetchBytes));
-      this.tail = this.fetchRange(tailStart, this.byteLength).then((bytes) => ({ start: tailStart, bytes }));
+      const pending = this.fetchRange(tailStart, this.byteLength).then((bytes) => ({
+        start: tailStart,
+        bytes,
+      }));
+      this.tail = pending;
       // A failed tail read must not poison later reads.
-      this.tail.catch(() => {
-        this.tail = null;
+      pending.catch(() => {
+        if (this.tail === pending) this.tail = null;
       });
-      return copyRange(await this.tail, from, to);
+      return copyRange(await pending, from, to);
     }
     return toArrayBuffer(await this.fetchRange(from, to));
   }
 
-  /** Fetches [from, tail.start) and keeps it joined to the cached tail (the footer's metadata). */
-  private async extendTail(tail: CachedTail, from: number): Promise<ArrayBuffer> {
+  /** Fetches [from, tail.start) and joins it to the cached tail. */
+  private async extendTail(tail: CachedTail, from: number): Promise<CachedTail> {
     const head = await this.fetchRange(from, tail.start);
+    const merged = new Uint8Array(head.length + tail.bytes.length);
+    merged.set(head, 0);
+    merged.set(tail.bytes, head.length);
+    const extended = { start: from, bytes: merged };
+    // Keep the longer tail if concurrent reads extended it differently.
     const current = await this.tail;
-    if (current === tail) {
-      const merged = new Uint8Array(head.length + tail.bytes.length);
-      merged.set(head, 0);
-      merged.set(tail.bytes, head.length);
-      this.tail = Promise.resolve({ start: from, bytes: merged });
-    }
-    return toArrayBuffer(head.slice());
+    if (!current || current.start > from) this.tail = Promise.resolve(extended);
+    return extended;
   }
 
   /** One ranged GET of [from, to), retried; fails unless exactly `to - from` bytes arrive. */

@@ -42,6 +42,10 @@ export function createS3Client(options: S3ConnectionOptions): S3Client {
     forcePathStyle: options.forcePathStyle ?? options.endpoint !== undefined,
     credentials,
     maxAttempts: 1,
+    // The SDK's default streaming checksums (aws-chunked uploads with trailers) are not understood by
+    // every S3-compatible store; ask for checksums only where the API requires them.
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
   });
 }
 

@@ -41,7 +41,8 @@ export async function uploadDirectory(localDir: string, options: S3TargetOptions
       while (next < files.length) {
         const relative = files[next++];
         const path = join(localDir, ...relative.split("/"));
-        bytes += await putFile(client, options, `${prefix}${relative}`, path);
+        const size = await putFile(client, options, `${prefix}${relative}`, path);
+        bytes += size; // added after the await, so parallel workers do not overwrite each other's sums
       }
     };
     const workers = Math.max(1, Math.min(options.concurrency ?? 8, files.length));

@@ -8,9 +8,13 @@ import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { listObjectsV2Middleware, type S3rverStore } from "./s3-listing.js";
 
 // s3rver ships no types; describe the little we use.
 interface S3rverInstance {
+  store: S3rverStore;
+  /** Koa's middleware list; composed when the server starts listening. */
+  middleware: unknown[];
   run(): Promise<AddressInfo>;
   close(): Promise<void>;
 }
@@ -29,7 +33,10 @@ export interface TestS3 {
   stop(): Promise<void>;
 }
 
-/** Starts s3rver with one empty bucket. s3rver accepts any SigV4 signature for its fixed key pair. */
+/**
+ * Starts s3rver with one empty bucket. s3rver accepts any SigV4 signature for its fixed key pair.
+ * ListObjectsV2 is answered by s3-listing.ts, because s3rver's own delimiter listing is wrong.
+ */
 export async function startTestS3(bucket = "koku-test"): Promise<TestS3> {
   const directory = await mkdtemp(join(tmpdir(), "ocp-agg-s3rver-"));
   const server = new S3rver({
@@ -39,6 +46,7 @@ export async function startTestS3(bucket = "koku-test"): Promise<TestS3> {
     directory,
     configureBuckets: [{ name: bucket }],
   });
+  server.middleware.unshift(listObjectsV2Middleware(server.store, "S3RVER"));
   const address = await server.run();
   let stopped = false;
   return {
@@ -60,7 +68,7 @@ export async function startTestS3(bucket = "koku-test"): Promise<TestS3> {
 /** What the proxy does to a matching request. */
 export type Fault =
   /** Answer with this status and an S3-style XML error body (500 InternalError, 503 SlowDown, …). */
-  | { kind: "status"; status: number; code?: string }
+  | { kind: "status"; status: number; code?: string; message?: string }
   /** Wait, then forward normally (for deadline / timeout tests). */
   | { kind: "delay"; ms: number }
   /** Forward, send the headers and part of the body, then destroy the connection. */
@@ -127,7 +135,7 @@ export async function startFaultyProxy(target: string, plan: FaultRule[]): Promi
       req.resume();
       req.on("end", () => {
         const code = fault.code ?? ERROR_CODES[fault.status] ?? "InternalError";
-        const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>injected ${fault.status}</Message></Error>`;
+        const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${fault.message ?? `injected ${fault.status}`}</Message></Error>`;
         res.writeHead(fault.status, {
           "content-type": "application/xml",
           "content-length": Buffer.byteLength(body),
