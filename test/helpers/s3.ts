@@ -71,7 +71,7 @@ export type Fault =
   | { kind: "status"; status: number; code?: string; message?: string }
   /** Wait, then forward normally (for deadline / timeout tests). */
   | { kind: "delay"; ms: number }
-  /** Forward, send the headers and part of the body, then destroy the connection. */
+  /** Forward, send the headers and part of the body, then destroy the connection (empty body: no answer). */
   | { kind: "cut"; afterBytes?: number }
   /** Forward but send only the first half of the body with a matching, smaller Content-Length. */
   | { kind: "short" };
@@ -191,6 +191,10 @@ function forwardRequest(
               "content-length": half.length,
             });
             res.end(half);
+            return;
+          }
+          if (body.length === 0) {
+            res.socket?.destroy(); // nothing to cut in the middle of: drop the connection before answering
             return;
           }
           res.writeHead(upstreamRes.statusCode ?? 500, upstreamRes.headers);

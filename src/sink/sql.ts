@@ -1,0 +1,43 @@
+/**
+ * The only way sink code puts names into SQL text: quoted identifiers. Values always travel as parameters.
+ */
+import type pg from "pg";
+
+/** `"name"` with embedded quotes doubled; rejects what PostgreSQL could never accept as an identifier. */
+export function quoteIdent(name: string): string {
+  if (name.length === 0) throw new Error("SQL identifier must not be empty");
+  if (name.includes("\0")) throw new Error("SQL identifier must not contain a NUL character");
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** `"schema"."name"` */
+export function qualifiedName(schema: string, name: string): string {
+  return `${quoteIdent(schema)}.${quoteIdent(name)}`;
+}
+
+/** True when `schema.name` names an existing relation (table, partitioned table, view...). */
+export async function relationExists(client: pg.ClientBase, schema: string, name: string): Promise<boolean> {
+  const result = await client.query<{ oid: string | null }>("SELECT to_regclass($1)::oid AS oid", [
+    qualifiedName(schema, name),
+  ]);
+  return result.rows[0]?.oid != null;
+}
+
+/** Runs `body` inside a savepoint: on error the transaction stays usable and the error is rethrown. */
+export async function withSavepoint<T>(client: pg.ClientBase, body: () => Promise<T>): Promise<T> {
+  await client.query("SAVEPOINT ocp_aggregator_sp");
+  try {
+    const value = await body();
+    await client.query("RELEASE SAVEPOINT ocp_aggregator_sp");
+    return value;
+  } catch (error) {
+    await client.query("ROLLBACK TO SAVEPOINT ocp_aggregator_sp");
+    throw error;
+  }
+}
+
+/** The SQLSTATE of a PostgreSQL error, if it is one. */
+export function sqlState(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
