@@ -1,0 +1,288 @@
+/**
+ * The engine: pure computation, no I/O. Row groups go in (label files first, then storage, then pods — the
+ * order the caller must keep), summary rows come out of finish(). State is bounded by the number of groups,
+ * never by the number of input rows.
+ */
+import type { ReferenceData, RunParams, SummaryRow } from "../model.js";
+import { type RowGroupBatch, strings } from "./batch.js";
+import type { FinishContext } from "./context.js";
+import { finalizePodRows, computeCapacities } from "./finalize-pods.js";
+import { finalizeStorageRows } from "./finalize-storage.js";
+import { Interner } from "./interner.js";
+import { LabelAccumulator } from "./label-accumulator.js";
+import { LabelCatalog, LabelTextError, parseLabelText } from "./labels.js";
+import { compileLike } from "./like.js";
+import { PodAccumulator } from "./pod-accumulator.js";
+import { StorageAccumulator } from "./storage-accumulator.js";
+import { TupleMap } from "./tuple-map.js";
+import { unallocatedRows } from "./unallocated.js";
+import { MS_PER_DAY, compareCodePoints, dayNumber } from "./values.js";
+
+export type EngineInput = "pod_usage" | "storage_usage" | "node_labels" | "namespace_labels";
+
+const PHASE: Record<EngineInput, number> = { node_labels: 0, namespace_labels: 0, storage_usage: 1, pod_usage: 2 };
+
+export class EngineInputError extends Error {}
+
+export interface EngineStats {
+  rowsIn: Record<EngineInput, number>;
+  rowsInRange: Record<EngineInput, number>;
+  podGroups: number;
+  storageGroups: number;
+  stateBytes: number;
+  /** Measures above 1e18 or infinite, which Koku's ingest would have dropped (spec §10). */
+  outOfRangeMeasures: number;
+}
+
+export interface EngineResult {
+  rows: SummaryRow[];
+  counts: { pod: number; storage: number; unallocated: number };
+  stats: EngineStats;
+}
+
+export class SummaryEngine {
+  readonly interner = new Interner();
+  private readonly catalog: LabelCatalog;
+  private readonly startMs: number;
+  private readonly endMs: number;
+  private readonly nodeLabels: LabelAccumulator;
+  private readonly namespaceLabels: LabelAccumulator;
+  private readonly storage: StorageAccumulator;
+  private readonly pods: PodAccumulator;
+  /** filtered map id per label text id; -2 = not yet seen. */
+  private filtered = new Int32Array(1024).fill(-2);
+  private phase = 0;
+  private outOfRange = 0;
+
+  constructor(
+    private readonly run: RunParams,
+    private readonly reference: ReferenceData,
+  ) {
+    this.catalog = new LabelCatalog(run.kokuSql, reference.enabledTagKeys);
+    this.startMs = dayNumber(run.startDate) * MS_PER_DAY;
+    this.endMs = (dayNumber(run.endDate) + 1) * MS_PER_DAY;
+    if (!(this.endMs > this.startMs)) {
+      throw new EngineInputError(`end date ${run.endDate} is before start date ${run.startDate}`);
+    }
+    this.nodeLabels = new LabelAccumulator("node", "node_labels", this.startMs, this.endMs);
+    this.namespaceLabels = new LabelAccumulator("namespace", "namespace_labels", this.startMs, this.endMs);
+    this.storage = new StorageAccumulator(this.startMs, this.endMs);
+    this.pods = new PodAccumulator({
+      startMs: this.startMs,
+      endMs: this.endMs,
+      flavor: run.kokuSql,
+      interner: this.interner,
+      claims: this.storage.claims,
+      deriveRoles: reference.nodeRoles === null,
+    });
+  }
+
+  /** Whether node roles come from the data (no reporting_ocp_nodes): the pod reader must then read node_role. */
+  get derivesNodeRoles(): boolean {
+    return this.reference.nodeRoles === null;
+  }
+
+  add(type: EngineInput, batch: RowGroupBatch, hourly: boolean): void {
+    if (PHASE[type] < this.phase) {
+      throw new Error(`engine input out of order: ${type} after a later report type`);
+    }
+    this.phase = PHASE[type];
+    switch (type) {
+      case "node_labels":
+        this.filterLabels(batch, "node_labels");
+        this.nodeLabels.add(batch);
+        break;
+      case "namespace_labels":
+        this.filterLabels(batch, "namespace_labels");
+        this.namespaceLabels.add(batch);
+        break;
+      case "storage_usage":
+        this.filterLabels(batch, "persistentvolume_labels");
+        this.filterLabels(batch, "persistentvolumeclaim_labels");
+        this.outOfRange += countHuge(batch);
+        this.storage.add(batch);
+        break;
+      case "pod_usage":
+        this.filterLabels(batch, "pod_labels");
+        this.outOfRange += countHuge(batch);
+        this.pods.add(batch, hourly);
+        break;
+    }
+  }
+
+  /** Parses and filters each label text the first time it is seen, so a bad text is reported where it was read. */
+  private filterLabels(batch: RowGroupBatch, column: string): void {
+    const ids = strings(batch, column);
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      if (id < 0) continue;
+      if (id >= this.filtered.length) {
+        let cap = this.filtered.length;
+        while (cap <= id) cap *= 2;
+        const grown = new Int32Array(cap).fill(-2);
+        grown.set(this.filtered);
+        this.filtered = grown;
+      }
+      if (this.filtered[id] !== -2) continue;
+      try {
+        this.filtered[id] = this.catalog.filterText(this.interner.strings[id]);
+      } catch (err) {
+        if (err instanceof LabelTextError) {
+          throw new EngineInputError(
+            `${batch.location}, row group ${batch.rowGroup}, column ${column}, row ${i}: ${err.message}`,
+          );
+        }
+        throw err;
+      }
+    }
+  }
+
+  finish(): EngineResult {
+    const ctx = this.finishContext();
+    const caps = computeCapacities(this.pods);
+    const podRows = finalizePodRows(ctx, this.pods, caps);
+    const storageRows = finalizeStorageRows(ctx, this.storage, this.pods);
+    const unallocated = unallocatedRows(ctx, podRows, this.roleLookup());
+    const stats: EngineStats = {
+      rowsIn: {
+        pod_usage: this.pods.rowsIn,
+        storage_usage: this.storage.rowsIn,
+        node_labels: this.nodeLabels.rowsIn,
+        namespace_labels: this.namespaceLabels.rowsIn,
+      },
+      rowsInRange: {
+        pod_usage: this.pods.rowsInRange,
+        storage_usage: this.storage.rowsInRange,
+        node_labels: this.nodeLabels.rows.size,
+        namespace_labels: this.namespaceLabels.rows.size,
+      },
+      podGroups: this.pods.groups.size,
+      storageGroups: this.storage.groups.size,
+      stateBytes: this.pods.bytes + this.storage.bytes + this.filtered.byteLength,
+      outOfRangeMeasures: this.outOfRange,
+    };
+    return {
+      rows: [...podRows, ...storageRows, ...unallocated],
+      counts: { pod: podRows.length, storage: storageRows.length, unallocated: unallocated.length },
+      stats,
+    };
+  }
+
+  private finishContext(): FinishContext {
+    const nodeMaps = this.distinctMaps(this.nodeLabels);
+    const namespaceMaps = this.distinctMaps(this.namespaceLabels);
+    const key = new Int32Array(2);
+    const patterns = this.reference.costCategories.map((c) => ({
+      id: c.cost_category_id,
+      matches: compileLike(c.namespace, this.run.kokuSql),
+    }));
+    const categoryCache = new Map<string, number[]>();
+    return {
+      run: this.run,
+      reference: this.reference,
+      interner: this.interner,
+      catalog: this.catalog,
+      filteredText: (textId) => (textId < 0 ? this.catalog.filterText(null) : this.filtered[textId]),
+      nodeMaps: (day, node) => {
+        key[0] = day;
+        key[1] = node;
+        const i = nodeMaps.index.get(key);
+        return i < 0 ? undefined : nodeMaps.lists[i];
+      },
+      namespaceMaps: (day, namespace) => {
+        key[0] = day;
+        key[1] = namespace;
+        const i = namespaceMaps.index.get(key);
+        return i < 0 ? undefined : namespaceMaps.lists[i];
+      },
+      categories: (namespace) => {
+        if (namespace === null) return [];
+        let cats = categoryCache.get(namespace);
+        if (!cats) {
+          cats = patterns.filter((p) => p.matches(namespace)).map((p) => p.id);
+          categoryCache.set(namespace, cats);
+        }
+        return cats;
+      },
+    };
+  }
+
+  /** Distinct filtered label maps per (day, entity). */
+  private distinctMaps(acc: LabelAccumulator): { index: TupleMap; lists: number[][] } {
+    const index = new TupleMap(2, 256);
+    const lists: number[][] = [];
+    const key = new Int32Array(2);
+    for (let r = 0; r < acc.rows.size; r++) {
+      key[0] = acc.rows.keyOf(r, 0);
+      key[1] = acc.rows.keyOf(r, 1);
+      const text = acc.rows.keyOf(r, 2);
+      const map = text < 0 ? this.catalog.filterText(null) : this.filtered[text];
+      const i = index.getOrAdd(key);
+      if (i === lists.length) lists.push([]);
+      if (!lists[i].includes(map)) lists[i].push(map);
+    }
+    return { index, lists };
+  }
+
+  /** Node roles from reporting_ocp_nodes, or derived the way Koku fills that table (spec §2.5). */
+  private roleLookup(): (node: string, resourceId: string | null) => string | undefined {
+    const roles = new Map<string, string | null>();
+    const keyOf = (node: string, resource: string | null) => `${node}\u0000${resource ?? "\u0001null"}`;
+    const setMax = (k: string, role: string | null) => {
+      const cur = roles.get(k);
+      if (cur === undefined || cur === null || (role !== null && compareCodePoints(role, cur) > 0)) {
+        roles.set(k, role ?? cur ?? null);
+      }
+    };
+    if (this.reference.nodeRoles) {
+      for (const r of this.reference.nodeRoles) setMax(keyOf(r.node, r.resource_id), r.node_role);
+    } else {
+      // Nodes with a node-label row in the range, and whether any of their label texts says infra.
+      const labelled = new Map<number, boolean>();
+      for (let r = 0; r < this.nodeLabels.rows.size; r++) {
+        const node = this.nodeLabels.rows.keyOf(r, 1);
+        const text = this.interner.text(this.nodeLabels.rows.keyOf(r, 2));
+        const infra = text !== null && isInfraLabelText(text);
+        labelled.set(node, (labelled.get(node) ?? false) || infra);
+      }
+      const facts = this.pods.roleFacts;
+      for (let f = 0; f < facts.size; f++) {
+        const node = facts.keyOf(f, 0);
+        const infra = labelled.get(node);
+        if (infra === undefined) continue;
+        const given = this.interner.text(this.pods.roleFactRole[f]);
+        const derived = this.pods.roleFactApiserver[f] ? "master" : infra ? "infra" : "worker";
+        roles.set(keyOf(this.interner.text(node) ?? "", this.interner.text(facts.keyOf(f, 1))), given ?? derived);
+      }
+    }
+    return (node, resourceId) => {
+      // The SQL join is on equality: a null resource id matches nothing.
+      if (resourceId === null) return undefined;
+      return roles.get(keyOf(node, resourceId)) ?? undefined;
+    };
+  }
+}
+
+/** Koku tests the label text for `"node_role_kubernetes_io": "infra"` (jsonb text form). */
+function isInfraLabelText(text: string): boolean {
+  try {
+    const pairs = parseLabelText(text);
+    return pairs?.some(([k, v]) => k === "node_role_kubernetes_io" && v === "infra") ?? false;
+  } catch {
+    return false;
+  }
+}
+
+const HUGE = 1e18;
+function countHuge(batch: RowGroupBatch): number {
+  let count = 0;
+  for (const col of batch.columns.values()) {
+    if (col.kind !== "double") continue;
+    const values = col.values;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v > HUGE || v < -HUGE) count++;
+    }
+  }
+  return count;
+}
