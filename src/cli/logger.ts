@@ -44,7 +44,7 @@ export function createLogger(options: LoggerOptions): Logger {
   const isTTY = options.isTTY ?? (out as NodeJS.WriteStream).isTTY === true;
   const pretty = options.format === "pretty" || (options.format === "auto" && isTTY);
   const colorize = options.colorize ?? (isTTY && !process.env.NO_COLOR);
-  return pino(
+  const logger = pino(
     {
       level: options.level,
       base: undefined, // pid and hostname add noise to a CLI's log
@@ -75,6 +75,19 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     pretty ? prettyDestination(out, colorize) : jsonDestination(out, options.destination === undefined),
   );
+  scrubChildBindings(logger);
+  return logger;
+}
+
+/**
+ * pino applies `formatters.bindings` to the root's bindings only; children (which inherit `child` from
+ * the root through their prototype chain) get their bindings scrubbed here.
+ */
+function scrubChildBindings(logger: Logger): void {
+  const originalChild = logger.child;
+  logger.child = function scrubbedChild(this: Logger, bindings, childOptions) {
+    return originalChild.call(this, redactDeep(bindings), childOptions);
+  } as Logger["child"];
 }
 
 /**

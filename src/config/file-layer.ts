@@ -107,7 +107,8 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
       warnings.push(`config warning: ${file}: ${key} ignored (a POC setting ocp-aggregator does not use)`);
       return;
     }
-    if (isMap(node)) {
+    // Only known sections are walked: an unknown section is reported once, not leaf by leaf.
+    if (isMap(node) && (key === "" || SECTIONS.has(key))) {
       for (const pair of node.items) {
         const name = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
         visit(pair.value as Node | null, key === "" ? name : `${key}.${name}`);
