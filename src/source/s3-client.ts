@@ -38,16 +38,31 @@ export function createS3Client(options: S3ConnectionOptions): S3Client {
   return new S3Client({
     region,
     endpoint: options.endpoint,
-    // Custom endpoints (MinIO, s3rver, Ceph) rarely serve virtual-host buckets.
-    forcePathStyle: options.forcePathStyle ?? options.endpoint !== undefined,
+    // Custom endpoints (MinIO, s3rver, Ceph), also when set through the SDK's env variables, rarely
+    // serve virtual-host buckets.
+    forcePathStyle:
+      options.forcePathStyle ??
+      (options.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL) !== undefined,
     credentials,
     maxAttempts: 1,
     // The SDK's default streaming checksums (aws-chunked uploads with trailers) are not understood by
     // every S3-compatible store; ask for checksums only where the API requires them.
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
+    logger: sdkLogger,
   });
 }
+
+/** The SDK warns that streaming uploads are "non-retryable"; ours are retried (retry.ts), so drop that one. */
+const sdkLogger = {
+  debug: () => {},
+  info: () => {},
+  warn: (...args: unknown[]) => {
+    if (String(args[0]).includes("non-retryable streaming request")) return;
+    console.warn(...args);
+  },
+  error: (...args: unknown[]) => console.error(...args),
+};
 
 export function retryPolicyOf(options: S3ConnectionOptions): RetryPolicy {
   return { ...DEFAULT_RETRY_POLICY, ...options.retry };
