@@ -1,4 +1,6 @@
 /** Public face of the configuration area. */
+
+export { environmentHelp } from "./help.js";
 export { KEY_SPECS, type KeySpec } from "./keys.js";
 export {
   type ConfigOverrides,
