@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { KokuSqlFlavor, ReferenceData, RunParams } from "../../src/model.js";
+import { loadDatasetParams } from "../../src/generate/params-file.js";
 import { aggregate } from "../../src/run/aggregate.js";
 import { LocalSource } from "../../src/source/local.js";
 import { compareRowSets } from "../../src/verify/compare.js";
@@ -10,22 +10,8 @@ import { readExpectedCsv } from "../../src/verify/expected-csv.js";
 const SAMPLES = join(import.meta.dirname, "..", "fixtures", "koku-samples");
 
 function loadSample(name: string, flavor: KokuSqlFlavor): { run: RunParams; reference: ReferenceData } {
-  const p = JSON.parse(readFileSync(join(SAMPLES, name, "params.json"), "utf8"));
-  return {
-    run: {
-      sourceUuid: p.source_uuid,
-      year: p.year,
-      month: p.month,
-      startDate: p.start_date,
-      endDate: p.end_date,
-      clusterId: p.cluster_id,
-      clusterAlias: p.cluster_alias,
-      reportPeriodId: p.report_period_id,
-      orgId: p.org_id,
-      kokuSql: flavor,
-    },
-    reference: { enabledTagKeys: p.enabled_tag_keys, costCategories: p.cost_categories, nodeRoles: p.node_roles },
-  };
+  const { run, reference } = loadDatasetParams(join(SAMPLES, name));
+  return { run: { ...run, kokuSql: flavor }, reference };
 }
 
 describe.each(["sample-basic", "sample-random"])("Koku sample %s", (name) => {

@@ -1,0 +1,105 @@
+/** `ocp-aggregator aggregate`: one source/month from Parquet (local or S3) into PostgreSQL. */
+import type { Command } from "commander";
+import { createProgress, shouldShowProgress } from "../progress.js";
+import { formatRunReport } from "../report.js";
+import { commandContext, defined, runCommand } from "../run-context.js";
+import { runAggregateJob } from "../../run/job.js";
+
+export interface AggregateCliOptions {
+  input?: string;
+  sourceUuid?: string;
+  year?: string;
+  month?: string;
+  startDate?: string;
+  endDate?: string;
+  clusterId?: string;
+  clusterAlias?: string;
+  reportPeriodId?: string;
+  orgId?: string;
+  databaseUrl?: string;
+  schema?: string;
+  dataDir?: string;
+  config?: string;
+  mode?: string;
+  kokuSql?: string;
+  logLevel?: string;
+  logFormat?: string;
+  progress?: string;
+  json?: boolean;
+}
+
+export function addRunOptions(command: Command): Command {
+  return command
+    .option("--input <dir|s3://bucket/prefix>", "input root holding Koku's data/parquet tree")
+    .option("--source-uuid <uuid>", "OpenShift source (provider) uuid")
+    .option("--year <yyyy>", "year of the month to summarise")
+    .option("--month <m>", "month to summarise (1-12)")
+    .option("--start-date <YYYY-MM-DD>", "first day (default: first of the month)")
+    .option("--end-date <YYYY-MM-DD>", "last day, inclusive (default: last of the month)")
+    .option("--cluster-id <id>", "cluster id written to every row")
+    .option("--cluster-alias <alias>", "cluster alias written to every row")
+    .option("--report-period-id <n>", "Koku report period id written to every row")
+    .option("--org-id <org>", "tenant (org id) of the object path; default schema")
+    .option("--database-url <url>", "PostgreSQL URL (default: the embedded PostgreSQL)")
+    .option("--schema <name>", "PostgreSQL schema (default: the org id, else public)")
+    .option("--data-dir <dir>", "data directory of the embedded PostgreSQL")
+    .option("--config <file.yaml>", "YAML config file")
+    .option("--mode <streaming|in-memory>", "streaming (bounded memory) or in-memory (read everything first)")
+    .option("--koku-sql <trino|onprem>", "which Koku SQL rendering to reproduce (default trino)")
+    .option("--log-level <level>", "trace, debug, info, warn, error")
+    .option("--log-format <auto|json|pretty>", "log format (auto: pretty on a terminal)")
+    .option("--progress <auto|on|off>", "progress bar (auto: on a terminal outside CI)");
+}
+
+export function overridesFrom(o: AggregateCliOptions) {
+  return defined({
+    input: o.input,
+    run: {
+      sourceUuid: o.sourceUuid,
+      year: o.year,
+      month: o.month,
+      startDate: o.startDate,
+      endDate: o.endDate,
+      clusterId: o.clusterId,
+      clusterAlias: o.clusterAlias,
+      reportPeriodId: o.reportPeriodId,
+      orgId: o.orgId,
+      kokuSql: o.kokuSql,
+    },
+    database: { url: o.databaseUrl, schema: o.schema },
+    embedded: { dataDir: o.dataDir },
+    performance: { mode: o.mode },
+    logging: { level: o.logLevel, format: o.logFormat, progress: o.progress },
+  });
+}
+
+export function registerAggregateCommand(program: Command): void {
+  addRunOptions(
+    program
+      .command("aggregate")
+      .description("summarise one source/month of OpenShift usage Parquet into reporting_ocpusagelineitem_daily_summary"),
+  )
+    .option("--json", "print the run report as JSON on stdout")
+    .action((options: AggregateCliOptions) =>
+      runCommand(async () => {
+        const { config, logger } = commandContext(options.config, overridesFrom(options));
+        const progress = createProgress({ enabled: shouldShowProgress(config.logging.progress) });
+        let last = { rowGroups: 0, rows: 0, files: 0 };
+        try {
+          const report = await runAggregateJob(config, {
+            logger,
+            onStart: (totals) => progress.start({ files: totals.files, rowGroups: totals.rowGroups, bytes: 0 }),
+            onProgress: (p) => {
+              progress.advance({ rowGroups: p.rowGroups - last.rowGroups, rows: p.rows - last.rows, files: p.files - last.files });
+              last = { rowGroups: p.rowGroups, rows: p.rows, files: p.files };
+            },
+          });
+          progress.stop();
+          logger.info({ report }, "run complete");
+          process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatRunReport(report));
+        } finally {
+          progress.stop();
+        }
+      }),
+    );
+}

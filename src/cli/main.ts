@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+/** ocp-aggregator's command line. */
+import { Command, CommanderError } from "commander";
+import { registerAggregateCommand } from "./commands/aggregate.js";
+import { registerDemoCommand } from "./commands/demo.js";
+import { EXIT_USAGE } from "./run-context.js";
+
+const program = new Command();
+program
+  .name("ocp-aggregator")
+  .description(
+    "Koku's OpenShift daily usage summary (reporting_ocpusagelineitem_daily_summary) from Parquet to PostgreSQL, in one small streaming process",
+  )
+  .version("0.1.0")
+  .showHelpAfterError()
+  .exitOverride();
+
+registerAggregateCommand(program);
+registerDemoCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // help and version end with code 0; unknown options, missing arguments etc. are bad usage
+    process.exit(err.exitCode === 0 ? 0 : EXIT_USAGE);
+  }
+  throw err;
+}

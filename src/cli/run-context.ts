@@ -1,0 +1,45 @@
+/**
+ * Shared plumbing of the commands: config from file + env + options, the logger, the progress display,
+ * and the mapping of failures to exit codes (1 = the run failed, 2 = bad usage or configuration).
+ */
+import { ConfigError, type ConfigOverrides, loadConfigDetailed } from "../config/index.js";
+import type { AppConfig } from "../config/schema.js";
+import { type Logger, createLogger } from "./logger.js";
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+export class UsageError extends Error {}
+
+export interface CommandContext {
+  config: AppConfig;
+  logger: Logger;
+}
+
+export function commandContext(configFile: string | undefined, overrides: ConfigOverrides): CommandContext {
+  const warnings: string[] = [];
+  const loaded = loadConfigDetailed({ file: configFile, env: process.env, overrides, onWarning: (w) => warnings.push(w) });
+  const logger = createLogger({ level: loaded.config.logging.level, format: loaded.config.logging.format });
+  for (const warning of warnings) logger.warn(warning);
+  return { config: loaded.config, logger };
+}
+
+/** Runs a command body and exits with the right code; errors print one clear line (no stack unless debugging). */
+export async function runCommand(body: () => Promise<void>): Promise<never> {
+  try {
+    await body();
+    process.exit(EXIT_OK);
+  } catch (err) {
+    const usage = err instanceof ConfigError || err instanceof UsageError;
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`ocp-aggregator: ${usage ? "" : "run failed: "}${message}\n`);
+    if (process.env.OCP_AGG_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    process.exit(usage ? EXIT_USAGE : EXIT_FAILED);
+  }
+}
+
+/** Drops undefined leaves so an option not given never overrides the config file or env. */
+export function defined<T extends object>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
