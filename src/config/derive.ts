@@ -2,11 +2,13 @@
  * Values computed from several keys: the input from S3_BUCKET/S3_PREFIX, the S3 endpoint's scheme and
  * addressing style, and the database URL from POSTGRES_* parts (the POC's way of configuring it).
  */
+import { homedir } from "node:os";
 import type { ConfigIssue, Origin } from "./origin.js";
 import type { ResolvedSetting, ResolvedSettings } from "./resolved.js";
 
 export interface DerivedValues {
   input: string | null;
+  dataDir: string | null;
   s3Endpoint: string | null;
   forcePathStyle: boolean;
   databaseUrl: string | null;
@@ -22,7 +24,8 @@ type PostgresPart = (typeof POSTGRES_PARTS)[number];
 export function deriveValues(resolved: ResolvedSettings): DerivedValues {
   const value = <T>(key: string): T | null => (resolved.get(key)?.value ?? null) as T | null;
   const out: DerivedValues = {
-    input: value<string>("input"),
+    input: expandHome(value<string>("input")),
+    dataDir: expandHome(value<string>("embedded.data_dir")),
     s3Endpoint: value<string>("s3.endpoint"),
     forcePathStyle: false,
     databaseUrl: null,
@@ -108,6 +111,12 @@ function deriveDatabaseUrl(resolved: ResolvedSettings, out: DerivedValues): void
       : "";
   out.databaseUrl = `postgresql://${credentials}${hostText}${port ? `:${port}` : ""}/${encodeURIComponent(database)}${base?.search ?? ""}`;
   out.origins.set("database.url", { kind: "derived", from: "postgresql.* / POSTGRES_* settings" });
+}
+
+/** `~/x` → `<home>/x`, as a shell would, since YAML and `--opt=~/x` do not expand it. */
+function expandHome(path: string | null): string | null {
+  if (path === "~") return homedir();
+  return path?.startsWith("~/") ? `${homedir()}${path.slice(1)}` : path;
 }
 
 function parsePostgresUrl(text: string): URL | null {

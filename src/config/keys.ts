@@ -51,7 +51,13 @@ const streamingFlagToMode = (value: unknown): unknown => {
   return value;
 };
 
-const LOG_LEVEL_ALIASES = { warning: "warn", critical: "error", fatal: "error" };
+const LOG_LEVEL_ALIASES = {
+  warning: "warn",
+  critical: "error",
+  fatal: "error",
+  verbose: "debug",
+  notice: "info",
+};
 const LOG_FORMAT_ALIASES = { console: "pretty", text: "pretty", pretty: "pretty", json: "json" };
 const PROGRESS_ALIASES = { true: "on", false: "off", yes: "on", no: "off", "1": "on", "0": "off" };
 

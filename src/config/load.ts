@@ -58,6 +58,7 @@ export function loadConfigDetailed(options: LoadConfigOptions = {}): LoadedConfi
 
   const config = assemble(resolved);
   config.input = derived.input;
+  config.embedded.dataDir = derived.dataDir;
   config.s3.forcePathStyle = derived.forcePathStyle;
   config.database.url = derived.databaseUrl;
   if (derived.s3Endpoint !== null) config.s3.endpoint = derived.s3Endpoint;

@@ -1,4 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the tests write YAML holding ${VAR} references
+import { homedir } from "node:os";
 import { describe, expect, it } from "vitest";
 import { loadConfig, loadConfigDetailed } from "../../src/config/index.js";
 import { POC_STYLE_CONFIG, writeConfig } from "./helpers.js";
@@ -182,6 +183,12 @@ describe("environment names", () => {
       orgId: "org1",
       kokuSql: "onprem",
     });
+  });
+
+  it("expands ~/ in local paths", () => {
+    const config = loadConfig({ env: { OCP_AGG_INPUT: "~/koku", OCP_AGG_DATA_DIR: "~/pg" } });
+    expect(config.input).toBe(`${homedir()}/koku`);
+    expect(config.embedded.dataDir).toBe(`${homedir()}/pg`);
   });
 
   it("builds input from S3_BUCKET and S3_PREFIX only when no input is given", () => {
