@@ -2,7 +2,6 @@
 /** ocp-aggregator's command line. */
 import { Command, CommanderError } from "commander";
 import { registerAggregateCommand } from "./commands/aggregate.js";
-import { registerDemoCommand } from "./commands/demo.js";
 import { EXIT_USAGE } from "./run-context.js";
 
 const program = new Command();
@@ -16,7 +15,6 @@ program
   .exitOverride();
 
 registerAggregateCommand(program);
-registerDemoCommand(program);
 
 try {
   await program.parseAsync(process.argv);
