@@ -5,9 +5,32 @@
  */
 import { readFileSync } from "node:fs";
 import { isMap, isScalar, type Node, parseDocument } from "yaml";
-import { IGNORED_POC_KEYS, KEY_SPECS, type KeySpec } from "./keys.js";
+import { KEY_SPECS, type KeySpec } from "./keys.js";
 import { ConfigError, type Layer } from "./origin.js";
 import { substituteEnv } from "./substitute.js";
+
+/** POC settings with no meaning here: accepted with a gentler warning than unknown keys. */
+const IGNORED_POC_KEYS: readonly string[] = [
+  "features",
+  "validation",
+  "logging.show_sql",
+  "ocp.parquet_path_pod",
+  "ocp.parquet_path_pod_hourly",
+  "ocp.parquet_path_storage",
+  "ocp.parquet_path_node_labels",
+  "ocp.parquet_path_namespace_labels",
+  "performance.cache_enabled_tags",
+  "performance.db_batch_size",
+  "performance.delete_intermediate_dfs",
+  "performance.gc_after_aggregation",
+  "performance.max_workers",
+  "performance.parallel_chunks",
+  "performance.parallel_readers",
+  "performance.streaming_threshold_rows",
+  "performance.use_arrow_compute",
+  "performance.use_bulk_copy",
+  "s3.verify_ssl",
+];
 
 interface Spelling {
   spec: KeySpec;
