@@ -8,14 +8,7 @@
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { ByteSource } from "../model.js";
 import { withRetries } from "./retry.js";
-import {
-  describeS3Error,
-  isRetryableS3Error,
-  retryPolicyOf,
-  type S3ConnectionOptions,
-  TruncatedBodyError,
-  toArrayBuffer,
-} from "./s3-client.js";
+import { type S3ConnectionOptions, s3RetryOptions, TruncatedBodyError, toArrayBuffer } from "./s3-client.js";
 
 export interface S3ObjectRef {
   client: S3Client;
@@ -33,6 +26,18 @@ export interface S3ByteSourceOptions {
   maxTailCacheBytes?: number;
 }
 
+/** Requests an S3 source made (each counted once, however many attempts it took), for reports. */
+export interface S3RequestStats {
+  listRequests: number;
+  headRequests: number;
+  getRequests: number;
+  bytesFetched: number;
+}
+
+export function newS3RequestStats(): S3RequestStats {
+  return { listRequests: 0, headRequests: 0, getRequests: 0, bytesFetched: 0 };
+}
+
 interface CachedTail {
   start: number;
   bytes: Uint8Array;
@@ -40,8 +45,6 @@ interface CachedTail {
 
 export class S3ByteSource implements ByteSource {
   readonly byteLength: number;
-  /** Ranged reads sent to S3 so far (each counted once, however many attempts it took). */
-  requestCount = 0;
   private tail: Promise<CachedTail> | null = null;
   private readonly footerPrefetchBytes: number;
   private readonly maxTailCacheBytes: number;
@@ -50,6 +53,7 @@ export class S3ByteSource implements ByteSource {
     private readonly object: S3ObjectRef,
     private readonly connection: S3ConnectionOptions,
     options: S3ByteSourceOptions = {},
+    private readonly stats: S3RequestStats = newS3RequestStats(),
   ) {
     this.byteLength = object.byteLength;
     this.footerPrefetchBytes = options.footerPrefetchBytes ?? 64 * 1024;
@@ -101,14 +105,9 @@ export class S3ByteSource implements ByteSource {
   private fetchRange(from: number, to: number): Promise<Uint8Array> {
     const { client, bucket, key, etag } = this.object;
     const range = `bytes=${from}-${to - 1}`;
-    this.requestCount += 1;
+    this.stats.getRequests += 1;
     return withRetries(
-      {
-        what: `S3 GET s3://${bucket}/${key} ${range}`,
-        policy: retryPolicyOf(this.connection),
-        isRetryable: isRetryableS3Error,
-        describeCause: (error) => describeS3Error(error, this.connection),
-      },
+      s3RetryOptions(`S3 GET s3://${bucket}/${key} ${range}`, this.connection),
       async (abortSignal) => {
         const response = await client.send(
           new GetObjectCommand({ Bucket: bucket, Key: key, Range: range, IfMatch: etag }),
@@ -117,6 +116,7 @@ export class S3ByteSource implements ByteSource {
         if (!response.Body) throw new TruncatedBodyError(to - from, 0);
         const bytes = await response.Body.transformToByteArray();
         if (bytes.length !== to - from) throw new TruncatedBodyError(to - from, bytes.length);
+        this.stats.bytesFetched += bytes.length;
         return bytes;
       },
     );

@@ -3,7 +3,7 @@
  * S3 input source and the uploader. Our own retry loop (retry.ts) owns retries, so the SDK's is off.
  */
 import { S3Client } from "@aws-sdk/client-s3";
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";
+import { DEFAULT_RETRY_POLICY, type RetryOptions, type RetryPolicy } from "./retry.js";
 
 /** How to reach S3 (or MinIO / another S3-compatible store). Omitted credentials → SDK default chain. */
 export interface S3ConnectionOptions {
@@ -17,6 +17,8 @@ export interface S3ConnectionOptions {
   forcePathStyle?: boolean;
   /** Retry bounds for every request (defaults: 5 attempts, 60 s). */
   retry?: Partial<RetryPolicy>;
+  /** Told about each retry before its wait (e.g. to log a warning); the cause text is redacted. */
+  onRetry?(info: { what: string; attempt: number; delayMs: number; cause: string }): void;
 }
 
 export interface S3Location {
@@ -66,6 +68,21 @@ const sdkLogger = {
 
 export function retryPolicyOf(options: S3ConnectionOptions): RetryPolicy {
   return { ...DEFAULT_RETRY_POLICY, ...options.retry };
+}
+
+/** Retry settings for one S3 request described by `what` (e.g. `S3 GET s3://bucket/key bytes=0-7`). */
+export function s3RetryOptions(what: string, options: S3ConnectionOptions): RetryOptions {
+  const describeCause = (error: unknown) => describeS3Error(error, options);
+  const onRetry = options.onRetry;
+  return {
+    what,
+    policy: retryPolicyOf(options),
+    isRetryable: isRetryableS3Error,
+    describeCause,
+    onRetry:
+      onRetry &&
+      (({ attempt, delayMs, error }) => onRetry({ what, attempt, delayMs, cause: describeCause(error) })),
+  };
 }
 
 /** `s3://bucket/some/prefix` → { bucket, prefix: "some/prefix/" }. */

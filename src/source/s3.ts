@@ -7,15 +7,13 @@ import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk
 import type { ByteSource, InputFile, InputSource } from "../model.js";
 import { compareLocations, listRunFiles, type RunQuery, type TreeBrowser } from "./layout.js";
 import { withRetries } from "./retry.js";
-import { S3ByteSource, type S3ByteSourceOptions } from "./s3-bytes.js";
 import {
-  createS3Client,
-  describeS3Error,
-  isRetryableS3Error,
-  normalizePrefix,
-  retryPolicyOf,
-  type S3ConnectionOptions,
-} from "./s3-client.js";
+  newS3RequestStats,
+  S3ByteSource,
+  type S3ByteSourceOptions,
+  type S3RequestStats,
+} from "./s3-bytes.js";
+import { createS3Client, normalizePrefix, type S3ConnectionOptions, s3RetryOptions } from "./s3-client.js";
 
 export interface S3SourceOptions extends S3ConnectionOptions, S3ByteSourceOptions {
   bucket: string;
@@ -28,6 +26,8 @@ export interface S3SourceOptions extends S3ConnectionOptions, S3ByteSourceOption
 export class S3Source implements InputSource {
   readonly bucket: string;
   readonly prefix: string;
+  /** Requests and bytes so far, over listing, sizing and reading. */
+  readonly stats: S3RequestStats = newS3RequestStats();
   private readonly client: S3Client;
   private readonly browser: S3TreeBrowser;
 
@@ -35,7 +35,7 @@ export class S3Source implements InputSource {
     this.bucket = options.bucket;
     this.prefix = normalizePrefix(options.prefix);
     this.client = createS3Client(options);
-    this.browser = new S3TreeBrowser(this.client, this.bucket, this.prefix, options);
+    this.browser = new S3TreeBrowser(this.client, this.bucket, this.prefix, options, this.stats);
   }
 
   describe(): string {
@@ -56,13 +56,9 @@ export class S3Source implements InputSource {
 
   async open(file: InputFile): Promise<ByteSource> {
     const key = this.keyOf(file.location);
+    this.stats.headRequests += 1;
     const head = await withRetries(
-      {
-        what: `S3 HEAD s3://${this.bucket}/${key}`,
-        policy: retryPolicyOf(this.options),
-        isRetryable: isRetryableS3Error,
-        describeCause: (error) => describeS3Error(error, this.options),
-      },
+      s3RetryOptions(`S3 HEAD s3://${this.bucket}/${key}`, this.options),
       (abortSignal) =>
         this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal }),
     );
@@ -72,6 +68,7 @@ export class S3Source implements InputSource {
       { client: this.client, bucket: this.bucket, key, byteLength: head.ContentLength, etag: head.ETag },
       this.options,
       this.options,
+      this.stats,
     );
   }
 
@@ -93,6 +90,7 @@ class S3TreeBrowser implements TreeBrowser {
     private readonly bucket: string,
     private readonly rootPrefix: string,
     private readonly options: S3SourceOptions,
+    private readonly stats: S3RequestStats,
   ) {}
 
   async listFolders(dir: string): Promise<string[]> {
@@ -137,24 +135,18 @@ class S3TreeBrowser implements TreeBrowser {
   }
 
   private listPage(prefix: string, delimiter: string | undefined, continuationToken: string | undefined) {
-    return withRetries(
-      {
-        what: `S3 LIST s3://${this.bucket}/${prefix}`,
-        policy: retryPolicyOf(this.options),
-        isRetryable: isRetryableS3Error,
-        describeCause: (error) => describeS3Error(error, this.options),
-      },
-      (abortSignal) =>
-        this.client.send(
-          new ListObjectsV2Command({
-            Bucket: this.bucket,
-            Prefix: prefix,
-            Delimiter: delimiter,
-            ContinuationToken: continuationToken,
-            MaxKeys: this.options.listPageSize,
-          }),
-          { abortSignal },
-        ),
+    this.stats.listRequests += 1;
+    return withRetries(s3RetryOptions(`S3 LIST s3://${this.bucket}/${prefix}`, this.options), (abortSignal) =>
+      this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: prefix,
+          Delimiter: delimiter,
+          ContinuationToken: continuationToken,
+          MaxKeys: this.options.listPageSize,
+        }),
+        { abortSignal },
+      ),
     );
   }
 }

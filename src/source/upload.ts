@@ -7,14 +7,7 @@ import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { PutObjectCommand, type PutObjectCommandInput, type S3Client } from "@aws-sdk/client-s3";
 import { withRetries } from "./retry.js";
-import {
-  createS3Client,
-  describeS3Error,
-  isRetryableS3Error,
-  normalizePrefix,
-  retryPolicyOf,
-  type S3ConnectionOptions,
-} from "./s3-client.js";
+import { createS3Client, normalizePrefix, type S3ConnectionOptions, s3RetryOptions } from "./s3-client.js";
 
 export interface S3TargetOptions extends S3ConnectionOptions {
   bucket: string;
@@ -87,17 +80,10 @@ async function putWithRetries(
   input: PutObjectCommandInput,
   makeBody?: () => NodeJS.ReadableStream,
 ): Promise<void> {
-  await withRetries(
-    {
-      what: `S3 PUT s3://${options.bucket}/${input.Key}`,
-      policy: retryPolicyOf(options),
-      isRetryable: isRetryableS3Error,
-      describeCause: (error) => describeS3Error(error, options),
-    },
-    (abortSignal) =>
-      client.send(new PutObjectCommand({ ...input, Body: makeBody ? (makeBody() as never) : input.Body }), {
-        abortSignal,
-      }),
+  await withRetries(s3RetryOptions(`S3 PUT s3://${options.bucket}/${input.Key}`, options), (abortSignal) =>
+    client.send(new PutObjectCommand({ ...input, Body: makeBody ? (makeBody() as never) : input.Body }), {
+      abortSignal,
+    }),
   );
 }
 

@@ -71,7 +71,11 @@ describe("S3Source retries", () => {
       { fault: { kind: "short" }, times: 1, method: "GET", ranged: true },
       { fault: { kind: "status", status: 503 }, times: 1, method: "GET", ranged: true },
     ];
-    await withProxy(plan, {}, async (source, requests) => {
+    const retries: string[] = [];
+    const onRetry = ({ what, attempt }: { what: string; attempt: number }) => {
+      retries.push(`${what.split(" ")[1]}#${attempt}`);
+    };
+    await withProxy(plan, { onRetry }, async (source, requests) => {
       const files = await source.list(QUERY);
       expect(files).toHaveLength(8);
       const bytes = await source.open({ ...pod, location: podLocation });
@@ -85,6 +89,7 @@ describe("S3Source retries", () => {
       expect(requests.filter((request) => request.method === "HEAD").map((request) => request.fault)).toEqual(
         ["status", null],
       );
+      expect(retries).toEqual(["LIST#1", "LIST#2", "HEAD#1", "GET#1", "GET#2", "GET#3", "GET#4"]);
     });
   });
 

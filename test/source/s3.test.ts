@@ -126,6 +126,8 @@ describe("S3Source", () => {
       await parquetMetadataAsync(fresh);
       await parquetMetadataAsync(fresh);
       expect(gets()).toBe(4);
+      expect(source.stats).toMatchObject({ getRequests: 4, headRequests: 2, listRequests: 0 });
+      expect(source.stats.bytesFetched).toBeGreaterThan(metadataLength);
     } finally {
       await source.close();
       await proxy.stop();
