@@ -14,7 +14,9 @@ import { copyRowsIn } from "./copy-stream.js";
 import { qualifiedName, quoteIdent, relationExists } from "./sql.js";
 import {
   ensureMonthPartition,
+  ensureMonthPartitionInTransaction,
   ensureSummaryTable,
+  ensureSummaryTableInTransaction,
   inspectSummaryTable,
   monthPartitionName,
   SUMMARY_TABLE,
@@ -108,15 +110,8 @@ async function prepareTable(client: pg.Client, opts: WriteSummaryOptions): Promi
   const partitionMissing =
     table.exists && table.partitioned && !(await relationExists(client, opts.schema, partitionName(opts)));
   if (!table.exists || partitionMissing) {
-    await client.query("BEGIN");
-    try {
-      await ensureSummaryTable(client, opts.schema);
-      await ensureMonthPartition(client, opts.schema, opts.year, opts.month);
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw error;
-    }
+    await ensureSummaryTable(client, opts.schema);
+    await ensureMonthPartition(client, opts.schema, opts.year, opts.month);
     table = await inspectSummaryTable(client, opts.schema);
   }
   return table;
@@ -127,8 +122,8 @@ async function ensureStillThere(client: pg.Client, opts: WriteSummaryOptions, ta
     !(await relationExists(client, opts.schema, SUMMARY_TABLE)) ||
     (table.partitioned && !(await relationExists(client, opts.schema, partitionName(opts))));
   if (gone) {
-    await ensureSummaryTable(client, opts.schema);
-    await ensureMonthPartition(client, opts.schema, opts.year, opts.month);
+    await ensureSummaryTableInTransaction(client, opts.schema);
+    await ensureMonthPartitionInTransaction(client, opts.schema, opts.year, opts.month);
   }
 }
 

@@ -2,7 +2,8 @@
  * Creating (never dropping) the summary table and its month partitions — in a schema of our own or in a
  * table Koku created (partitioned by its partition manager, or plain).
  *
- * Call these inside a transaction: each takes a transaction-scoped advisory lock on the schema's DDL so
+ * The exported ensure* functions run their own short transaction (call them outside one); the *InTransaction
+ * variants run inside the caller's. Both take a transaction-scoped advisory lock on the schema's DDL, so
  * concurrent runs do not race on CREATE ... IF NOT EXISTS (which is not race-free in PostgreSQL).
  */
 import type pg from "pg";
@@ -52,6 +53,10 @@ export async function inspectSummaryTable(client: pg.ClientBase, schema: string)
 
 /** Creates the schema, the partitioned table, its default partition and Koku's indexes where missing. */
 export async function ensureSummaryTable(client: pg.ClientBase, schema: string): Promise<void> {
+  await inOwnTransaction(client, () => ensureSummaryTableInTransaction(client, schema));
+}
+
+export async function ensureSummaryTableInTransaction(client: pg.ClientBase, schema: string): Promise<void> {
   await lockSchemaDdl(client, schema);
   if (await relationExists(client, schema, SUMMARY_TABLE)) return;
   await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
@@ -78,6 +83,15 @@ export type PartitionOutcome =
  * Koku's `partitioned_tables` bookkeeping table when the schema has one (as Koku's partition manager does).
  */
 export async function ensureMonthPartition(
+  client: pg.ClientBase,
+  schema: string,
+  year: number,
+  month: number,
+): Promise<PartitionOutcome> {
+  return inOwnTransaction(client, () => ensureMonthPartitionInTransaction(client, schema, year, month));
+}
+
+export async function ensureMonthPartitionInTransaction(
   client: pg.ClientBase,
   schema: string,
   year: number,
@@ -114,6 +128,18 @@ export async function ensureMonthPartition(
   }
   await registerKokuPartition(client, schema, partition, bounds);
   return outcome;
+}
+
+async function inOwnTransaction<T>(client: pg.ClientBase, body: () => Promise<T>): Promise<T> {
+  await client.query("BEGIN");
+  try {
+    const value = await body();
+    await client.query("COMMIT");
+    return value;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  }
 }
 
 /** Serializes DDL on one schema's summary table among our runs (transaction-scoped; no-op in autocommit). */

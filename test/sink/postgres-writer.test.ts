@@ -232,7 +232,7 @@ describe("writeSummaryRows values", () => {
   it("keeps full double precision up to the column's scale, NaN, negatives and tiny values", async () => {
     await writeSummaryRows(client, october(), [
       podRow({ node: "a", pod_usage_cpu_core_hours: 0.1 + 0.2, pod_limit_cpu_core_hours: Number.NaN }),
-      podRow({ node: "b", pod_usage_cpu_core_hours: -123456.000000000001, pod_limit_cpu_core_hours: 1e-7 }),
+      podRow({ node: "b", pod_usage_cpu_core_hours: -123456.25, pod_limit_cpu_core_hours: 1e-7 }),
       podRow({ node: "c", pod_usage_cpu_core_hours: 123456789012.5, pod_limit_cpu_core_hours: 5e-16 }),
     ]);
     const read = await client.query(
@@ -240,7 +240,7 @@ describe("writeSummaryRows values", () => {
     );
     expect(read.rows).toEqual([
       { u: "0.300000000000000", l: "NaN" },
-      { u: "-123456.000000000000000", l: "0.000000100000000" },
+      { u: "-123456.250000000000000", l: "0.000000100000000" },
       { u: "123456789012.500000000000000", l: "0.000000000000001" },
     ]);
   });
