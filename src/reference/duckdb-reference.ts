@@ -67,24 +67,59 @@ function toSummaryRow(record: Record<string, unknown>): SummaryRow {
   return row as unknown as SummaryRow;
 }
 
-/** Computes the run's summary rows (pod, storage and unallocated) with DuckDB. */
+/** Runs the statements of one reference run on `con`, whose current schema is empty. */
+async function computeSummary(con: DuckDBConnection, input: ReferenceInput): Promise<SummaryRow[]> {
+  // Koku's timestamps are UTC; a TIMESTAMPTZ column is converted to UTC wall-clock time.
+  await con.run("SET TimeZone = 'UTC'");
+  for (const statement of flavorMacros(input.run.kokuSql)) await con.run(statement);
+  await loadReferenceData(con, input.reference);
+  await loadInputs(con, input.files);
+  const params = runParameters(input.run);
+  if (input.reference.nodeRoles === null) await runWithParameters(con, DERIVE_NODE_ROLES_SQL, params);
+  await runWithParameters(con, SUMMARY_STAGING_SQL, params);
+  await runWithParameters(con, UNALLOCATED_INSERT_SQL, params);
+  const result = await con.runAndReadAll(FINAL_SELECT_SQL);
+  return result.getRowObjectsJS().map((r) => toSummaryRow(r as Record<string, unknown>));
+}
+
+/**
+ * A DuckDB instance reused across runs (tests run hundreds of small cases; creating an instance costs
+ * more than a small run). Each run gets its own schema, dropped afterwards.
+ */
+export class ReferenceRunner {
+  private runs = 0;
+
+  private constructor(private readonly instance: DuckDBInstance) {}
+
+  static async create(): Promise<ReferenceRunner> {
+    return new ReferenceRunner(await DuckDBInstance.create(":memory:"));
+  }
+
+  async run(input: ReferenceInput): Promise<SummaryRow[]> {
+    const schema = `reference_run_${++this.runs}`;
+    const con = await this.instance.connect();
+    try {
+      await con.run(`CREATE SCHEMA ${schema}`);
+      await con.run(`USE memory.${schema}`);
+      return await computeSummary(con, input);
+    } finally {
+      await con.run("USE memory.main");
+      await con.run(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      con.closeSync();
+    }
+  }
+
+  close(): void {
+    this.instance.closeSync();
+  }
+}
+
+/** Computes the run's summary rows (pod, storage and unallocated) with DuckDB, in a fresh instance. */
 export async function runReference(input: ReferenceInput): Promise<SummaryRow[]> {
-  const instance = await DuckDBInstance.create(":memory:");
-  const con = await instance.connect();
+  const runner = await ReferenceRunner.create();
   try {
-    // Koku's timestamps are UTC; a TIMESTAMPTZ column is converted to UTC wall-clock time.
-    await con.run("SET TimeZone = 'UTC'");
-    for (const statement of flavorMacros(input.run.kokuSql)) await con.run(statement);
-    await loadReferenceData(con, input.reference);
-    await loadInputs(con, input.files);
-    const params = runParameters(input.run);
-    if (input.reference.nodeRoles === null) await runWithParameters(con, DERIVE_NODE_ROLES_SQL, params);
-    await runWithParameters(con, SUMMARY_STAGING_SQL, params);
-    await runWithParameters(con, UNALLOCATED_INSERT_SQL, params);
-    const result = await con.runAndReadAll(FINAL_SELECT_SQL);
-    return result.getRowObjectsJS().map((r) => toSummaryRow(r as Record<string, unknown>));
+    return await runner.run(input);
   } finally {
-    con.closeSync();
-    instance.closeSync();
+    runner.close();
   }
 }

@@ -12,10 +12,12 @@ function appendText(appender: DuckDBAppender, value: string | null): void {
 
 /** Creates reporting_enabledtagkeys, reporting_ocp_cost_category_namespace and (if given) reporting_ocp_nodes. */
 export async function loadReferenceData(con: DuckDBConnection, reference: ReferenceData): Promise<void> {
+  // Appenders default to schema main; a run may use its own schema (ReferenceRunner).
+  const schema = String((await con.runAndReadAll("SELECT current_schema()")).getRows()[0][0]);
   await con.run(
     "CREATE TABLE reporting_enabledtagkeys (key VARCHAR, enabled BOOLEAN, provider_type VARCHAR)",
   );
-  const keys = await con.createAppender("reporting_enabledtagkeys");
+  const keys = await con.createAppender("reporting_enabledtagkeys", schema);
   for (const key of reference.enabledTagKeys) {
     keys.appendVarchar(key);
     keys.appendBoolean(true);
@@ -27,7 +29,7 @@ export async function loadReferenceData(con: DuckDBConnection, reference: Refere
   await con.run(
     "CREATE TABLE reporting_ocp_cost_category_namespace (namespace VARCHAR, cost_category_id INTEGER)",
   );
-  const categories = await con.createAppender("reporting_ocp_cost_category_namespace");
+  const categories = await con.createAppender("reporting_ocp_cost_category_namespace", schema);
   for (const category of reference.costCategories) {
     categories.appendVarchar(category.namespace);
     categories.appendInteger(category.cost_category_id);
@@ -37,7 +39,7 @@ export async function loadReferenceData(con: DuckDBConnection, reference: Refere
 
   if (reference.nodeRoles === null) return; // derived from the pod data later (node-roles.ts)
   await con.run("CREATE TABLE reporting_ocp_nodes (node VARCHAR, resource_id VARCHAR, node_role VARCHAR)");
-  const nodes = await con.createAppender("reporting_ocp_nodes");
+  const nodes = await con.createAppender("reporting_ocp_nodes", schema);
   for (const row of reference.nodeRoles) {
     appendText(nodes, row.node);
     appendText(nodes, row.resource_id);
