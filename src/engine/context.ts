@@ -18,7 +18,8 @@ export interface FinishContext {
   categories: (namespace: string | null) => readonly number[];
 }
 
-export const INFRASTRUCTURE_USAGE_COST = '{"cpu": 0.000000000, "memory": 0.000000000, "storage": 0.000000000}';
+export const INFRASTRUCTURE_USAGE_COST =
+  '{"cpu": 0.000000000, "memory": 0.000000000, "storage": 0.000000000}';
 
 const dayStrings = new Map<number, string>();
 export function dayText(day: number): string {

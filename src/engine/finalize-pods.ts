@@ -3,11 +3,11 @@
  * category of its day; contributions are regrouped by (day, namespace, node, merged label map).
  */
 import type { SummaryRow } from "../model.js";
-import { type FinishContext, GIB, baseRow, div, mul } from "./context.js";
+import { baseRow, div, type FinishContext, GIB, mul } from "./context.js";
 import { ExactSums, fsum } from "./exact-sum.js";
 import { EMPTY_MAP, NULL_MAP } from "./labels.js";
 import { MaxColumn } from "./max-column.js";
-import { POD_MEASURES, type PodAccumulator, growInt } from "./pod-accumulator.js";
+import { growInt, POD_MEASURES, type PodAccumulator } from "./pod-accumulator.js";
 import { TupleMap } from "./tuple-map.js";
 import { compareCodePoints } from "./values.js";
 
@@ -106,7 +106,8 @@ export function finalizePodRows(ctx: FinishContext, pods: PodAccumulator, caps: 
           sums.addFrom(o * POD_MEASURES + m, pods.sums, g * POD_MEASURES + m, times);
         }
         const r = pods.resource[g];
-        if (r >= 0 && (resource[o] < 0 || compareCodePoints(strings[r], strings[resource[o]]) > 0)) resource[o] = r;
+        if (r >= 0 && (resource[o] < 0 || compareCodePoints(strings[r], strings[resource[o]]) > 0))
+          resource[o] = r;
         const c = pods.cores.get(g);
         if (c !== null) cores.add(o, c);
         const mb = pods.memoryBytes.get(g);

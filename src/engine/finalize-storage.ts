@@ -5,7 +5,7 @@
  * Request and usage are divided by the number of distinct nodes that mounted the volume that day.
  */
 import type { SummaryRow } from "../model.js";
-import { type FinishContext, GIB, baseRow, mul } from "./context.js";
+import { baseRow, type FinishContext, GIB, mul } from "./context.js";
 import { ExactSums } from "./exact-sum.js";
 import { EMPTY_MAP, NULL_MAP } from "./labels.js";
 import { MaxColumn } from "./max-column.js";
@@ -18,7 +18,11 @@ type NodeRef = { node: number; resource: number };
 const NO_NODE: readonly NodeRef[] = [{ node: -1, resource: -1 }];
 const EMPTY_LIST: readonly number[] = [EMPTY_MAP];
 
-export function finalizeStorageRows(ctx: FinishContext, storage: StorageAccumulator, pods: PodAccumulator): SummaryRow[] {
+export function finalizeStorageRows(
+  ctx: FinishContext,
+  storage: StorageAccumulator,
+  pods: PodAccumulator,
+): SummaryRow[] {
   // Distinct (node, resource id) per (day, namespace, pod), from the daily pod rows of claimed pods.
   const podNodes = new Map<string, NodeRef[]>();
   for (let v = 0; v < pods.volumeNodes.size; v++) {
@@ -38,14 +42,20 @@ export function finalizeStorageRows(ctx: FinishContext, storage: StorageAccumula
     const claimKey = `${day}|${g.keyOf(s, StorageKey.Claim)}|${g.keyOf(s, StorageKey.Pod)}|${g.keyOf(s, StorageKey.Namespace)}`;
     const volume = g.keyOf(s, StorageKey.Volume);
     let volumes = volumesOfClaim.get(claimKey);
-    if (!volumes) volumesOfClaim.set(claimKey, (volumes = new Set()));
+    if (!volumes) {
+      volumes = new Set();
+      volumesOfClaim.set(claimKey, volumes);
+    }
     if (volumes.has(volume)) continue;
     volumes.add(volume);
     const nodes = podNodes.get(`${day}|${g.keyOf(s, StorageKey.Namespace)}|${g.keyOf(s, StorageKey.Pod)}`);
     if (!nodes) continue;
     const volumeKey = `${day}|${volume}`;
     let set = nodesOfVolume.get(volumeKey);
-    if (!set) nodesOfVolume.set(volumeKey, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      nodesOfVolume.set(volumeKey, set);
+    }
     for (const ref of nodes) if (ref.node >= 0) set.add(ref.node); // count(DISTINCT node) skips null
   }
 
@@ -127,11 +137,20 @@ export function finalizeStorageRows(ctx: FinishContext, storage: StorageAccumula
     row.all_labels = labels ?? "{}";
     row.persistentvolumeclaim_capacity_gigabyte = mul(capacity.get(o), GIB);
     const capSeconds = sums.value(o * STORAGE_SUMS);
-    row.persistentvolumeclaim_capacity_gigabyte_months = capSeconds === null ? null : (capSeconds / monthSeconds) * GIB;
+    row.persistentvolumeclaim_capacity_gigabyte_months =
+      capSeconds === null ? null : (capSeconds / monthSeconds) * GIB;
     // Trino: sum / max(node_count), null without a count; self-hosted: COALESCE(max(node_count), 1).
     const divisor = nodeCount[o] ?? (onprem ? 1 : null);
-    row.volume_request_storage_gigabyte_months = perNode(sums.value(o * STORAGE_SUMS + 1), divisor, monthSeconds);
-    row.persistentvolumeclaim_usage_gigabyte_months = perNode(sums.value(o * STORAGE_SUMS + 2), divisor, monthSeconds);
+    row.volume_request_storage_gigabyte_months = perNode(
+      sums.value(o * STORAGE_SUMS + 1),
+      divisor,
+      monthSeconds,
+    );
+    row.persistentvolumeclaim_usage_gigabyte_months = perNode(
+      sums.value(o * STORAGE_SUMS + 2),
+      divisor,
+      monthSeconds,
+    );
     row.cost_category_id = category[o] < 0 ? null : category[o];
     rows.push(row);
   }

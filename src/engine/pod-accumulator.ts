@@ -8,12 +8,12 @@
  * - node-role facts keyed (node, resource id) when roles are derived from the data (spec §2.5, Koku's nodes query).
  */
 import type { KokuSqlFlavor } from "../model.js";
-import { type RowGroupBatch, doubles, strings, timestamps } from "./batch.js";
+import { doubles, type RowGroupBatch, strings, timestamps } from "./batch.js";
 import { ExactSums } from "./exact-sum.js";
 import type { Interner } from "./interner.js";
 import { MaxColumn } from "./max-column.js";
 import { TupleMap } from "./tuple-map.js";
-import { MS_PER_DAY, compareCodePoints } from "./values.js";
+import { compareCodePoints, MS_PER_DAY } from "./values.js";
 
 export const POD_MEASURES = 8;
 /** Input columns summed into the eight measures, in output order (cpu: usage, request, effective, limit; memory: same). */
@@ -112,7 +112,8 @@ export class PodAccumulator {
           key[3] = nodeId;
           key[4] = labels[i];
           const v = this.volumeNodes.getOrAdd(key);
-          if (v >= this.volumeNodeResource.length) this.volumeNodeResource = growInt(this.volumeNodeResource, v + 1);
+          if (v >= this.volumeNodeResource.length)
+            this.volumeNodeResource = growInt(this.volumeNodeResource, v + 1);
           this.volumeNodeResource[v] = this.maxText(this.volumeNodeResource[v], resource[i]);
         }
       }

@@ -3,14 +3,14 @@
  * volume label text, claim label text): max capacity bytes and the three byte-second sums. Also records which
  * (day, namespace, pod) the claims reference, so the pod pass keeps volume-node state only for those pods.
  */
-import { type RowGroupBatch, doubles, strings, timestamps } from "./batch.js";
+import { doubles, type RowGroupBatch, strings, timestamps } from "./batch.js";
 import { ExactSums } from "./exact-sum.js";
 import { MaxColumn } from "./max-column.js";
 import { TupleMap } from "./tuple-map.js";
 import { MS_PER_DAY } from "./values.js";
 
 export const STORAGE_SUMS = 3; // capacity byte-seconds, request byte-seconds, usage byte-seconds
-export const enum StorageKey {
+export enum StorageKey {
   Day = 0,
   Namespace = 1,
   Pod = 2,

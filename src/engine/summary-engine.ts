@@ -6,7 +6,7 @@
 import type { ReferenceData, RunParams, SummaryRow } from "../model.js";
 import { type RowGroupBatch, strings } from "./batch.js";
 import type { FinishContext } from "./context.js";
-import { finalizePodRows, computeCapacities } from "./finalize-pods.js";
+import { computeCapacities, finalizePodRows } from "./finalize-pods.js";
 import { finalizeStorageRows } from "./finalize-storage.js";
 import { Interner } from "./interner.js";
 import { LabelAccumulator } from "./label-accumulator.js";
@@ -16,11 +16,16 @@ import { PodAccumulator } from "./pod-accumulator.js";
 import { StorageAccumulator } from "./storage-accumulator.js";
 import { TupleMap } from "./tuple-map.js";
 import { unallocatedRows } from "./unallocated.js";
-import { MS_PER_DAY, compareCodePoints, dayNumber } from "./values.js";
+import { compareCodePoints, dayNumber, MS_PER_DAY } from "./values.js";
 
 export type EngineInput = "pod_usage" | "storage_usage" | "node_labels" | "namespace_labels";
 
-const PHASE: Record<EngineInput, number> = { node_labels: 0, namespace_labels: 0, storage_usage: 1, pod_usage: 2 };
+const PHASE: Record<EngineInput, number> = {
+  node_labels: 0,
+  namespace_labels: 0,
+  storage_usage: 1,
+  pod_usage: 2,
+};
 
 export class EngineInputError extends Error {}
 
@@ -252,7 +257,10 @@ export class SummaryEngine {
         if (infra === undefined) continue;
         const given = this.interner.text(this.pods.roleFactRole[f]);
         const derived = this.pods.roleFactApiserver[f] ? "master" : infra ? "infra" : "worker";
-        roles.set(keyOf(this.interner.text(node) ?? "", this.interner.text(facts.keyOf(f, 1))), given ?? derived);
+        roles.set(
+          keyOf(this.interner.text(node) ?? "", this.interner.text(facts.keyOf(f, 1))),
+          given ?? derived,
+        );
       }
     }
     return (node, resourceId) => {

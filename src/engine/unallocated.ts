@@ -25,7 +25,11 @@ type Measure =
   | "pod_usage_memory_gigabyte_hours"
   | "pod_request_memory_gigabyte_hours"
   | "pod_effective_usage_memory_gigabyte_hours";
-const CPU: Measure[] = ["pod_usage_cpu_core_hours", "pod_request_cpu_core_hours", "pod_effective_usage_cpu_core_hours"];
+const CPU: Measure[] = [
+  "pod_usage_cpu_core_hours",
+  "pod_request_cpu_core_hours",
+  "pod_effective_usage_cpu_core_hours",
+];
 const MEMORY: Measure[] = [
   "pod_usage_memory_gigabyte_hours",
   "pod_request_memory_gigabyte_hours",
@@ -40,7 +44,11 @@ const CAPACITY = [
   "cluster_capacity_memory_gigabyte_hours",
 ] as const;
 
-export function unallocatedRows(ctx: FinishContext, podRows: readonly SummaryRow[], roleOf: RoleLookup): SummaryRow[] {
+export function unallocatedRows(
+  ctx: FinishContext,
+  podRows: readonly SummaryRow[],
+  roleOf: RoleLookup,
+): SummaryRow[] {
   const groups = new Map<string, SummaryRow[]>();
   for (const row of podRows) {
     // `namespace != '…'` is not true for a null namespace, so such rows stay out (as in Koku's SQL).
@@ -60,12 +68,19 @@ export function unallocatedRows(ctx: FinishContext, podRows: readonly SummaryRow
     for (const row of rows) {
       const r = roleOf(row.node as string, row.resource_id);
       if (r !== undefined && r !== null && (role === null || compareCodePoints(r, role) > 0)) role = r;
-      if (row.resource_id !== null && (resource === null || compareCodePoints(row.resource_id, resource) > 0)) {
+      if (
+        row.resource_id !== null &&
+        (resource === null || compareCodePoints(row.resource_id, resource) > 0)
+      ) {
         resource = row.resource_id;
       }
     }
     const namespace =
-      role === "master" || role === "infra" ? "Platform unallocated" : role === "worker" ? "Worker unallocated" : null;
+      role === "master" || role === "infra"
+        ? "Platform unallocated"
+        : role === "worker"
+          ? "Worker unallocated"
+          : null;
     const template = baseRow(ctx.run, "Pod", 0);
     template.usage_start = first.usage_start;
     template.usage_end = first.usage_end;
@@ -73,7 +88,8 @@ export function unallocatedRows(ctx: FinishContext, podRows: readonly SummaryRow
     template.node = first.node;
     template.resource_id = resource;
     for (const column of CAPACITY) template[column] = maxOf(rows, column);
-    for (const column of CPU) template[column] = minus(template.node_capacity_cpu_core_hours, sumOf(rows, column));
+    for (const column of CPU)
+      template[column] = minus(template.node_capacity_cpu_core_hours, sumOf(rows, column));
     for (const column of MEMORY) {
       template[column] = minus(template.node_capacity_memory_gigabyte_hours, sumOf(rows, column));
     }

@@ -4,9 +4,15 @@
  * row groups alive; in-memory mode decodes every row group first and then feeds the same engine in the same
  * order, so both give identical rows.
  */
-import type { ByteSource, InputSource, ReferenceData, RunParams, SummaryRow } from "../model.js";
-import { type ParquetFileHandle, type RowGroupBatch, openParquetFile, readRowGroup } from "../parquet/reader.js";
+
 import { type EngineStats, SummaryEngine } from "../engine/summary-engine.js";
+import type { ByteSource, InputSource, ReferenceData, RunParams, SummaryRow } from "../model.js";
+import {
+  openParquetFile,
+  type ParquetFileHandle,
+  type RowGroupBatch,
+  readRowGroup,
+} from "../parquet/reader.js";
 import { type PlannedFile, planFiles } from "./plan.js";
 import { sortSummaryRows } from "./row-order.js";
 
@@ -96,7 +102,7 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
     const batches: RowGroupBatch[] = [];
     for (let i = 0; i < tasks.length; i++) batches.push(await read(i));
     seconds.read += (performance.now() - start) / 1000;
-    batches.forEach((batch, i) => consume(i, batch));
+    for (let i = 0; i < batches.length; i++) consume(i, batches[i]);
   } else {
     for (let i = 0; i < tasks.length; i++) {
       const start = performance.now();

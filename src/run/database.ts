@@ -14,7 +14,9 @@ export interface OpenDatabase {
 
 export async function openDatabase(config: AppConfig, log: (msg: string) => void): Promise<OpenDatabase> {
   if (config.database.url) {
-    const client = await connect(config.database.url, { statementTimeoutMs: config.database.statementTimeoutMs });
+    const client = await connect(config.database.url, {
+      statementTimeoutMs: config.database.statementTimeoutMs,
+    });
     return { client, shownUrl: redactUrl(config.database.url), embedded: false, close: () => client.end() };
   }
   const server = await startEmbeddedPostgres({

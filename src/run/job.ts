@@ -45,7 +45,8 @@ export async function runAggregateJob(config: AppConfig, hooks: JobHooks): Promi
   const started = performance.now();
   const { logger } = hooks;
   const run = resolveRunParams(config);
-  if (!config.input && !hooks.source) throw new Error("no input: give --input <dir|s3://bucket/prefix> (or S3_BUCKET)");
+  if (!config.input && !hooks.source)
+    throw new Error("no input: give --input <dir|s3://bucket/prefix> (or S3_BUCKET)");
   const source =
     hooks.source ??
     openInputSource(config.input as string, {

@@ -13,7 +13,12 @@ import {
 import type { ColumnKind, ColumnRequest } from "../parquet/reader.js";
 
 /** Engine order: label maps first, then storage (so the pod pass knows which pods claims reference), then pods. */
-export const READ_ORDER: readonly ReportType[] = ["node_labels", "namespace_labels", "storage_usage", "pod_usage"];
+export const READ_ORDER: readonly ReportType[] = [
+  "node_labels",
+  "namespace_labels",
+  "storage_usage",
+  "pod_usage",
+];
 
 export interface PlannedFile {
   file: InputFile;
@@ -28,7 +33,9 @@ export function planFiles(files: readonly InputFile[], options: { deriveNodeRole
     const hourly = ofType.filter((f) => f.granularity === "hourly");
     const chosen = hourly.length > 0 ? hourly : ofType.filter((f) => f.granularity === "daily");
     const columns = columnsFor(type, options.deriveNodeRoles);
-    for (const file of [...chosen].sort((a, b) => (a.location < b.location ? -1 : a.location > b.location ? 1 : 0))) {
+    for (const file of [...chosen].sort((a, b) =>
+      a.location < b.location ? -1 : a.location > b.location ? 1 : 0,
+    )) {
       planned.push({ file, hourly: file.granularity === "hourly", columns });
     }
   }

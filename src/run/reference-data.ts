@@ -26,7 +26,12 @@ export async function resolveReferenceData(
   };
   const keys = pick(fromDb?.found.enabledTagKeys, fromDb?.enabledTagKeys, cfg.enabledTagKeys, [] as string[]);
   const cats = pick(fromDb?.found.costCategories, fromDb?.costCategories, cfg.costCategories, []);
-  const roles = pick<ReferenceData["nodeRoles"]>(fromDb?.found.nodeRoles, fromDb?.nodeRoles, cfg.nodeRoles, null);
+  const roles = pick<ReferenceData["nodeRoles"]>(
+    fromDb?.found.nodeRoles,
+    fromDb?.nodeRoles,
+    cfg.nodeRoles,
+    null,
+  );
   return {
     reference: { enabledTagKeys: keys.value, costCategories: cats.value, nodeRoles: roles.value },
     origins: {

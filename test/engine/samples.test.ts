@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { KokuSqlFlavor, ReferenceData, RunParams } from "../../src/model.js";
 import { loadDatasetParams } from "../../src/generate/params-file.js";
+import type { KokuSqlFlavor, ReferenceData, RunParams } from "../../src/model.js";
 import { aggregate } from "../../src/run/aggregate.js";
 import { LocalSource } from "../../src/source/local.js";
 import { compareRowSets } from "../../src/verify/compare.js";
