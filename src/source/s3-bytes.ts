@@ -3,7 +3,8 @@
  * a Parquet reader first asks for the last bytes (footer length + magic) and then the metadata just
  * before them, so the tail read is widened to `footerPrefetchBytes` and a later read reaching into
  * the cached tail fetches only the missing head and is merged into it. Together the footer costs
- * at most two requests; every other range goes to S3 as asked (no coalescing).
+ * at most two requests; every other range goes to S3 as asked (no coalescing). Only the footer
+ * itself stays cached while the file is open.
  */
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { ByteSource } from "../model.js";
@@ -78,10 +79,11 @@ export class S3ByteSource implements ByteSource {
         start: tailStart,
         bytes,
       }));
-      this.tail = pending;
+      const cached = pending.then((tail) => this.footerOnly(tail));
+      this.tail = cached;
       // A failed tail read must not poison later reads.
-      pending.catch(() => {
-        if (this.tail === pending) this.tail = null;
+      cached.catch(() => {
+        if (this.tail === cached) this.tail = null;
       });
       return copyRange(await pending, from, to);
     }
@@ -97,8 +99,31 @@ export class S3ByteSource implements ByteSource {
     const extended = { start: from, bytes: merged };
     // Keep the longer tail if concurrent reads extended it differently.
     const current = await this.tail;
-    if (!current || current.start > from) this.tail = Promise.resolve(extended);
+    if (!current || current.start > from) this.tail = Promise.resolve(this.footerOnly(extended));
     return extended;
+  }
+
+  /**
+   * What to keep of a fetched tail: once it holds the whole footer (metadata + length + `PAR1`),
+   * only the footer, so a wide first read (hyparquet asks for 512 KiB) does not stay in memory
+   * for as long as the file is open.
+   */
+  private footerOnly(tail: CachedTail): CachedTail {
+    const { bytes } = tail;
+    const end = bytes.length;
+    if (
+      end < 8 ||
+      bytes[end - 4] !== 0x50 ||
+      bytes[end - 3] !== 0x41 ||
+      bytes[end - 2] !== 0x52 ||
+      bytes[end - 1] !== 0x31
+    ) {
+      return tail; // not a Parquet footer ("PAR1"); the reader will complain, keep what we have
+    }
+    const metadataLength = new DataView(bytes.buffer, bytes.byteOffset + end - 8, 4).getUint32(0, true);
+    const footerStart = this.byteLength - 8 - metadataLength;
+    if (footerStart <= tail.start) return tail;
+    return { start: footerStart, bytes: bytes.slice(footerStart - tail.start) };
   }
 
   /** One ranged GET of [from, to), retried; fails unless exactly `to - from` bytes arrive. */

@@ -124,9 +124,14 @@ describe("S3Source", () => {
       // hyparquet's own footer read (one wide tail read) costs one request on a fresh object.
       const fresh = await source.open({ ...pod, location });
       await parquetMetadataAsync(fresh);
-      await parquetMetadataAsync(fresh);
       expect(gets()).toBe(4);
-      expect(source.stats).toMatchObject({ getRequests: 4, headRequests: 2, listRequests: 0 });
+      // Only the footer stays cached: the start of the file is fetched again, the footer is not.
+      await fresh.slice(metadataStart, local.length);
+      expect(gets()).toBe(4);
+      const head = Buffer.from(await fresh.slice(0, 4));
+      expect(head.toString("ascii")).toBe("PAR1");
+      expect(gets()).toBe(5);
+      expect(source.stats).toMatchObject({ getRequests: 5, headRequests: 2, listRequests: 0 });
       expect(source.stats.bytesFetched).toBeGreaterThan(metadataLength);
     } finally {
       await source.close();
