@@ -39,6 +39,19 @@ describe("LocalSource on the Koku sample", () => {
     await source.close();
   });
 
+  it("lists the second sample too (month=06)", async () => {
+    const root = resolve("test/fixtures/koku-samples/sample-random");
+    const params = JSON.parse(await readFile(join(root, "params.json"), "utf8"));
+    const files = await new LocalSource(root).list({
+      orgId: null,
+      sourceUuid: params.source_uuid,
+      year: params.year,
+      month: params.month,
+    });
+    expect(files).toHaveLength(8);
+    expect(new Set(files.map((file) => file.reportType)).size).toBe(4);
+  });
+
   it("accepts the folder holding data/, data/ itself, or data/parquet as root", async () => {
     const fromTop = await new LocalSource(SAMPLE_ROOT).list(SAMPLE_QUERY);
     for (const root of [join(SAMPLE_ROOT, "data"), join(SAMPLE_ROOT, "data", "parquet")]) {

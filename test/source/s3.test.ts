@@ -6,7 +6,7 @@ import type { InputFile } from "../../src/model.js";
 import { LocalSource } from "../../src/source/local.js";
 import { openInputSource } from "../../src/source/open-source.js";
 import { S3Source, type S3SourceOptions } from "../../src/source/s3.js";
-import { uploadDirectory } from "../../src/source/upload.js";
+import { uploadDirectory, writeObject } from "../../src/source/upload.js";
 import { startFaultyProxy, startTestS3, type TestS3 } from "../helpers/s3.js";
 
 const SAMPLE_ROOT = resolve("test/fixtures/koku-samples/sample-basic");
@@ -95,6 +95,40 @@ describe("S3Source", () => {
       }
     } finally {
       await source.close();
+    }
+  });
+
+  it("reads large ranges of a big object exactly, widening only the first tail read", async () => {
+    const blob = Buffer.alloc(700_000);
+    for (let i = 0; i < blob.length; i += 1) blob[i] = (i * 7919 + (i >> 11)) & 0xff;
+    await writeObject(optionsFor(), "tenant/blob.bin", blob);
+    const proxy = await startFaultyProxy(s3.endpoint, [
+      { fault: { kind: "cut", afterBytes: 50_000 }, times: 1, ranged: true },
+    ]);
+    const source = new S3Source(optionsFor(proxy.endpoint));
+    try {
+      const file: InputFile = {
+        reportType: "pod_usage",
+        granularity: "hourly",
+        location: `s3://${s3.bucket}/tenant/blob.bin`,
+        size: blob.length,
+      };
+      const bytes = await source.open(file);
+      const tail = Buffer.from(await bytes.slice(blob.length - 8));
+      expect(tail.equals(blob.subarray(blob.length - 8))).toBe(true);
+      const ranges = proxy.requests.filter((request) => request.range).map((request) => request.range);
+      expect(ranges).toEqual([
+        `bytes=${blob.length - 65_536}-${blob.length - 1}`,
+        `bytes=${blob.length - 65_536}-${blob.length - 1}`,
+      ]);
+      const big = Buffer.from(await bytes.slice(1_000, 600_000));
+      expect(big.equals(blob.subarray(1_000, 600_000))).toBe(true);
+      const inTail = Buffer.from(await bytes.slice(blob.length - 30_000, blob.length - 100));
+      expect(inTail.equals(blob.subarray(blob.length - 30_000, blob.length - 100))).toBe(true);
+      expect(proxy.requests.filter((request) => request.range)).toHaveLength(3); // cut + retry, then the big range
+    } finally {
+      await source.close();
+      await proxy.stop();
     }
   });
 
