@@ -1,0 +1,269 @@
+/**
+ * Synthetic clusters of a given size for benchmarks: nodes with roles and zones, system and
+ * application namespaces, pods with varied labels and usage, claims on per-pod and shared volumes.
+ * Built with a seeded generator, so one seed always gives the same cluster.
+ */
+import { SeededRandom } from "./noise.js";
+import {
+  type ClaimSpec,
+  type DatasetSpec,
+  dayAfter,
+  type Labels,
+  type NamespaceSpec,
+  type NodeSpec,
+  type PodSpec,
+  type Series,
+  staticLabels,
+  type VolumeSpec,
+} from "./spec.js";
+
+export const SCALE_PRESETS = {
+  "20k": { nodes: 20, podsPerNode: 42, days: 1 },
+  "100k": { nodes: 40, podsPerNode: 104, days: 1 },
+  "1m": { nodes: 400, podsPerNode: 104, days: 1 },
+  "5m": { nodes: 400, podsPerNode: 104, days: 5 },
+  "20m": { nodes: 400, podsPerNode: 104, days: 20 },
+} as const;
+
+export type ScalePreset = keyof typeof SCALE_PRESETS;
+
+export interface ScaleOptions {
+  nodes: number;
+  podsPerNode: number;
+  days: number;
+  /** First day (`YYYY-MM-DD`); the days must stay inside its month. */
+  startDate: string;
+  seed: number;
+  /** Share of pods with a claim of their own (default 0.25). */
+  storageShare?: number;
+}
+
+const ZONES = ["us-east-1a", "us-east-1b", "us-east-1c"];
+const TEAMS = [
+  "payments",
+  "search",
+  "identity",
+  "catalog",
+  "checkout",
+  "data",
+  "ml",
+  "platform",
+  "mobile",
+  "ops",
+];
+const APPS = ["api", "web", "worker", "cache", "db", "queue", "gateway", "scheduler", "indexer", "reporter"];
+const ENVS = ["prod", "stage", "qa", "dev"];
+const TIERS = ["frontend", "backend", "batch", "storage"];
+const EXTRA_KEYS = ["version", "owner", "release", "component", "managed_by", "part_of", "instance", "track"];
+const EXTRA_VALUES = [
+  "v1",
+  "v2",
+  "v3",
+  "alice",
+  "bob",
+  "canary",
+  "stable",
+  "helm",
+  "operator",
+  "blue",
+  "green",
+];
+const CPU_REQUESTS = [0.05, 0.1, 0.25, 0.5, 1, 2, 4];
+const MEM_REQUESTS = [0.125, 0.25, 0.5, 1, 2, 4, 8];
+const STORAGE_CLASSES = [
+  { name: "gp3-csi", driver: "ebs.csi.aws.com" },
+  { name: "gp2", driver: "" },
+  { name: "ocs-storagecluster-cephfs", driver: "openshift-storage.cephfs.csi.ceph.com" },
+];
+const SYSTEM_NAMESPACES = {
+  master: ["openshift-kube-apiserver", "openshift-etcd", "openshift-kube-scheduler"],
+  infra: ["openshift-ingress", "openshift-monitoring", "openshift-image-registry"],
+  worker: ["openshift-dns", "openshift-sdn", "kube-system"],
+};
+
+function series(base: number, jitter: number): Series {
+  return { base, byDay: {}, jitter };
+}
+
+function hex(random: SeededRandom, length: number): string {
+  let out = "";
+  for (let i = 0; i < length; i++) out += "0123456789abcdef"[random.int(0, 15)];
+  return out;
+}
+
+function roleOf(index: number, nodeCount: number): "master" | "infra" | "worker" {
+  const masters = nodeCount >= 10 ? 3 : nodeCount >= 3 ? 1 : 0;
+  const infras = Math.floor(nodeCount / 10);
+  if (index < masters) return "master";
+  if (index < masters + infras) return "infra";
+  return "worker";
+}
+
+export function scaleCluster(options: ScaleOptions): DatasetSpec {
+  const random = new SeededRandom(options.seed);
+  const [year, month] = options.startDate.split("-").map(Number);
+  let endDate = options.startDate;
+  for (let d = 1; d < options.days; d++) endDate = dayAfter(endDate);
+  if (Number(endDate.slice(5, 7)) !== month) {
+    throw new Error(`--days ${options.days} from ${options.startDate} leaves the month; pick fewer days`);
+  }
+
+  const nodes: NodeSpec[] = [];
+  for (let i = 0; i < options.nodes; i++) {
+    const role = roleOf(i, options.nodes);
+    const cores = role === "worker" ? random.pick([16, 32, 64]) : 8;
+    const zone = ZONES[i % ZONES.length];
+    const name = `ip-10-0-${Math.floor(i / 250)}-${i % 250}.ec2.internal`;
+    nodes.push({
+      name,
+      resourceId: `i-${hex(random, 17)}`,
+      cpuCores: cores,
+      memoryGiB: cores * random.pick([4, 8]),
+      role,
+      operatorRole: role,
+      reportLabels: true,
+      labels: staticLabels({
+        node_role_kubernetes_io: role,
+        topology_kubernetes_io_zone: zone,
+        node_kubernetes_io_instance_type: random.pick(["m5.4xlarge", "m6i.8xlarge", "r5.2xlarge"]),
+        kubernetes_io_hostname: name,
+      }),
+    });
+  }
+
+  // Application namespaces: about one per 40 pods, each owned by a team in one environment.
+  const appNamespaceCount = Math.max(3, Math.round((options.nodes * options.podsPerNode) / 40));
+  const namespaces: NamespaceSpec[] = [];
+  const appNamespaces: { name: string; team: string; env: string }[] = [];
+  for (let i = 0; i < appNamespaceCount; i++) {
+    const team = TEAMS[i % TEAMS.length];
+    const env = random.pick(ENVS);
+    const name = `${team}-${env}-${i}`;
+    appNamespaces.push({ name, team, env });
+    const labels: Labels = { team, env };
+    if (random.next() < 0.5) labels.cost_center = `cc-${random.int(100, 120)}`;
+    namespaces.push({ name, labels: staticLabels(labels), reportLabels: true });
+  }
+  for (const name of Object.values(SYSTEM_NAMESPACES).flat()) {
+    namespaces.push({
+      name,
+      labels: staticLabels({ openshift_io_cluster_monitoring: "true" }),
+      reportLabels: true,
+    });
+  }
+
+  const pods: PodSpec[] = [];
+  const volumes: VolumeSpec[] = [];
+  const storageShare = options.storageShare ?? 0.25;
+  const sharedVolumes: { volume: VolumeSpec; claim: ClaimSpec }[] = [];
+  for (const node of nodes) {
+    const role = node.role as keyof typeof SYSTEM_NAMESPACES;
+    for (let p = 0; p < options.podsPerNode; p++) {
+      const system = p < 3;
+      const ns = system
+        ? { name: SYSTEM_NAMESPACES[role][p], team: "platform", env: "prod" }
+        : appNamespaces[random.int(0, appNamespaces.length - 1)];
+      const app = system ? ns.name.replace(/^openshift-|^kube-/, "") : random.pick(APPS);
+      const name = `${app}-${random.suffix(9)}-${random.suffix(5)}`;
+      const cpuRequest = random.pick(CPU_REQUESTS);
+      const memRequest = random.pick(MEM_REQUESTS);
+      const labels: Labels = { app, tier: random.pick(TIERS), team: ns.team, env: ns.env };
+      for (let k = random.int(0, 3); k > 0; k--) labels[random.pick(EXTRA_KEYS)] = random.pick(EXTRA_VALUES);
+      if (!system && random.next() < 0.01) labels.vm_kubevirt_io_name = `vm-${random.suffix(6)}`;
+      pods.push({
+        name,
+        namespace: ns.name,
+        node: node.name,
+        resourceId: null,
+        cpuUsage: series(cpuRequest * (0.1 + random.next() * 1.2), 0.3),
+        cpuRequest: series(cpuRequest, 0),
+        cpuLimit: series(cpuRequest * random.pick([1, 2, 4]), 0),
+        memUsageGiB: series(memRequest * (0.2 + random.next()), 0.1),
+        memRequestGiB: series(memRequest, 0),
+        memLimitGiB: series(memRequest * random.pick([1, 2]), 0),
+        podSecondsPerHour: random.next() < 0.05 ? random.int(600, 3599) : 3600,
+        labels,
+        activeFrom: null,
+        activeUntil: null,
+      });
+      if (system || random.next() >= storageShare) continue;
+      if (random.next() < 0.05 && sharedVolumes.length > 0) {
+        // Mount an existing shared (RWX) claim of the same namespace if there is one: one PV, many nodes.
+        const shared = sharedVolumes.find((s) => s.claim.namespace === ns.name);
+        if (shared) {
+          shared.claim.pods.push(name);
+          continue;
+        }
+      }
+      const storageClass = random.pick(STORAGE_CLASSES);
+      const capacity = random.pick([1, 5, 10, 20, 50, 100]);
+      const claim: ClaimSpec = {
+        name: `${app}-data-${random.suffix(5)}`,
+        namespace: ns.name,
+        pods: [name],
+        capacityGiB: capacity,
+        usageGiB: series(capacity * random.next(), 0.05),
+        labels: random.next() < 0.5 ? { app } : {},
+      };
+      const volume: VolumeSpec = {
+        name: `pvc-${hex(random, 8)}-${hex(random, 4)}-${hex(random, 12)}`,
+        storageClass: storageClass.name,
+        csiDriver: storageClass.driver,
+        csiVolumeHandle: storageClass.driver === "" ? "" : `vol-${hex(random, 17)}`,
+        requestGiB: capacity,
+        labels: { storageclass: storageClass.name },
+        claims: [claim],
+        activeFrom: null,
+        activeUntil: null,
+      };
+      volumes.push(volume);
+      if (storageClass.name.includes("cephfs")) sharedVolumes.push({ volume, claim });
+    }
+  }
+  // A few released volumes without a claim: capacity only.
+  for (let i = 0; i < Math.max(1, Math.floor(options.nodes / 50)); i++) {
+    volumes.push({
+      name: `pvc-released-${i}`,
+      storageClass: "gp3-csi",
+      csiDriver: "ebs.csi.aws.com",
+      csiVolumeHandle: `vol-${hex(random, 17)}`,
+      requestGiB: 50,
+      labels: {},
+      claims: [],
+      activeFrom: null,
+      activeUntil: null,
+    });
+  }
+
+  const name = `scale-${options.nodes}x${options.podsPerNode}x${options.days}d`;
+  return {
+    name,
+    description: `${options.nodes} nodes × ${options.podsPerNode} pods × ${options.days} day(s)`,
+    orgId: "org1234567",
+    sourceUuid: null,
+    clusterId: `cluster-${name}`,
+    clusterAlias: `Cluster ${name}`,
+    reportPeriodId: 1,
+    year,
+    month,
+    startDate: options.startDate,
+    endDate,
+    dataStart: options.startDate,
+    dataEnd: dayAfter(endDate),
+    intervalMinutes: 60,
+    enabledTagKeys: ["app", "env", "team", "tier", "cost_center", "version"],
+    costCategories: [
+      { namespace: "openshift-%", cost_category_id: 1 },
+      { namespace: "kube-%", cost_category_id: 1 },
+      { namespace: "Platform unallocated", cost_category_id: 1 },
+    ],
+    nodeRolesTable: true,
+    nodeRoleColumn: false,
+    dailyEffectiveUsage: "given",
+    filesPerType: 1,
+    nodes,
+    namespaces,
+    pods,
+    volumes,
+  };
+}
