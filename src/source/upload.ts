@@ -5,6 +5,7 @@
 import { createReadStream } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
+import type { Readable } from "node:stream";
 import { PutObjectCommand, type PutObjectCommandInput, type S3Client } from "@aws-sdk/client-s3";
 import { withRetries } from "./retry.js";
 import { createS3Client, normalizePrefix, type S3ConnectionOptions, s3RetryOptions } from "./s3-client.js";
@@ -78,12 +79,18 @@ async function putWithRetries(
   client: S3Client,
   options: S3ConnectionOptions & { bucket: string },
   input: PutObjectCommandInput,
-  makeBody?: () => NodeJS.ReadableStream,
+  makeBody?: () => Readable,
 ): Promise<void> {
-  await withRetries(s3RetryOptions(`S3 PUT s3://${options.bucket}/${input.Key}`, options), (abortSignal) =>
-    client.send(new PutObjectCommand({ ...input, Body: makeBody ? (makeBody() as never) : input.Body }), {
-      abortSignal,
-    }),
+  await withRetries(
+    s3RetryOptions(`S3 PUT s3://${options.bucket}/${input.Key}`, options),
+    async (abortSignal) => {
+      const stream = makeBody?.();
+      try {
+        await client.send(new PutObjectCommand({ ...input, Body: stream ?? input.Body }), { abortSignal });
+      } finally {
+        stream?.destroy(); // a failed attempt must not leave its file open
+      }
+    },
   );
 }
 
