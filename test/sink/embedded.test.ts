@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -95,6 +95,19 @@ describe("startEmbeddedPostgres", () => {
     expect((await query(owner.url, "SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
     await owner.stop();
   });
+
+  it.runIf(process.getuid?.() === 0)(
+    "as root, refuses a directory user postgres cannot reach, leaving nothing behind",
+    async () => {
+      const hidden = join(root, "hidden");
+      await mkdir(hidden, { mode: 0o700 });
+      await chmod(hidden, 0o700);
+      await expect(startEmbeddedPostgres({ dataDir: join(hidden, "pg"), durable: false })).rejects.toThrow(
+        /OS user "postgres", which cannot reach/,
+      );
+      expect(await readdir(hidden)).toEqual([]);
+    },
+  );
 
   it("refuses a directory that holds something else", async () => {
     const dataDir = join(root, "occupied");

@@ -319,12 +319,12 @@ describe("concurrency", () => {
 });
 
 describe("throughput", () => {
-  it("writes 200k rows quickly and reports it", async () => {
-    const result = await writeSummaryRows(client, october(), manyRows(200_000, ["2025-10-30", "2025-10-31"]));
-    expect(result.inserted).toBe(200_000);
+  it("streams 50k rows (more than the socket buffers hold: exercises backpressure) and reports the rate", async () => {
+    const result = await writeSummaryRows(client, october(), manyRows(50_000, ["2025-10-30", "2025-10-31"]));
+    expect(result.inserted).toBe(50_000);
     console.log(
-      `sink throughput: ${Math.round(200_000 / result.seconds)} rows/s (${result.seconds.toFixed(2)} s)`,
+      `sink throughput: ${Math.round(50_000 / result.seconds)} rows/s (${result.seconds.toFixed(2)} s)`,
     );
-    expect(await countRows()).toBe(200_000);
+    expect(await countRows()).toBe(50_000);
   });
 });
