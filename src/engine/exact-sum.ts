@@ -91,11 +91,17 @@ export class ExactSums {
   /** Adds `times` copies of another accumulator's exact content into `slot`. */
   addFrom(slot: number, from: ExactSums, fromSlot: number, times: number): void {
     if (from.seen[fromSlot] === 0) return;
+    const count = from.counts[fromSlot];
+    const special = from.special[fromSlot];
     for (let t = 0; t < times; t++) {
       this.seen[slot] = 1;
-      const special = from.special[fromSlot];
       if (special !== 0) this.special[slot] += special;
-      for (const part of from.partialsOf(fromSlot)) this.add(slot, part);
+      if (count === SPILLED) {
+        for (const part of from.spill.get(fromSlot) as number[]) this.add(slot, part);
+      } else {
+        const base = fromSlot * INLINE;
+        for (let k = 0; k < count; k++) this.add(slot, from.partials[base + k]);
+      }
     }
   }
 

@@ -4,11 +4,13 @@
  * never as per-row string objects. Built on hyparquet's metadata and page decoders, with a fast path for the flat
  * (non-nested) columns Koku writes.
  */
-import { parquetMetadataAsync } from "hyparquet";
-import { compressors } from "hyparquet-compressors";
+
 import type { FileMetaData, SchemaElement } from "hyparquet";
+import { parquetMetadataAsync } from "hyparquet";
 import { getMaxDefinitionLevel, getSchemaPath } from "hyparquet/src/schema.js";
+import { compressors } from "hyparquet-compressors";
 import type { ByteSource } from "../model.js";
+import { ByteStringIds } from "./byte-strings.js";
 import { decodeColumnChunk } from "./column-chunk.js";
 import { ParquetReadError } from "./errors.js";
 
@@ -59,7 +61,13 @@ export async function openParquetFile(location: string, source: ByteSource): Pro
   try {
     metadata = await parquetMetadataAsync(source);
   } catch (err) {
-    throw new ParquetReadError(location, null, null, `unreadable Parquet footer: ${(err as Error).message}`, err);
+    throw new ParquetReadError(
+      location,
+      null,
+      null,
+      `unreadable Parquet footer: ${(err as Error).message}`,
+      err,
+    );
   }
   const columnNames = new Set<string>();
   for (const element of metadata.schema.slice(1)) columnNames.add(element.name);
@@ -82,8 +90,13 @@ export async function readRowGroup(
 ): Promise<RowGroupBatch> {
   const group = file.metadata.row_groups[rowGroup];
   const numRows = Number(group.num_rows);
-  const plans: { request: ColumnRequest; element: SchemaElement; start: number; end: number; chunkIndex: number }[] =
-    [];
+  const plans: {
+    request: ColumnRequest;
+    element: SchemaElement;
+    start: number;
+    end: number;
+    chunkIndex: number;
+  }[] = [];
   const columns = new Map<string, DecodedColumn>();
   for (const request of requests) {
     const chunkIndex = group.columns.findIndex(
@@ -97,7 +110,8 @@ export async function readRowGroup(
       continue;
     }
     const meta = group.columns[chunkIndex].meta_data;
-    if (!meta) throw new ParquetReadError(file.location, rowGroup, request.name, "column chunk has no metadata");
+    if (!meta)
+      throw new ParquetReadError(file.location, rowGroup, request.name, "column chunk has no metadata");
     const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
     const end = start + Number(meta.total_compressed_size);
     if (start < 0 || end > source.byteLength) {
@@ -131,7 +145,7 @@ export async function readRowGroup(
           schemaPath,
           maxDefinitionLevel: getMaxDefinitionLevel(schemaPath),
           compressors,
-          interner,
+          strings: byteIdsFor(interner),
         }),
       );
     } catch (err) {
@@ -142,6 +156,17 @@ export async function readRowGroup(
   return { location: file.location, rowGroup, numRows, columns, bytes };
 }
 
+/** One byte-level string cache per interner (i.e. per run), shared by all files and columns. */
+const byteIdCaches = new WeakMap<StringInterner, ByteStringIds>();
+function byteIdsFor(interner: StringInterner): ByteStringIds {
+  let cache = byteIdCaches.get(interner);
+  if (!cache) {
+    cache = new ByteStringIds((text) => interner.intern(text));
+    byteIdCaches.set(interner, cache);
+  }
+  return cache;
+}
+
 function allNullColumn(kind: ColumnKind, numRows: number): DecodedColumn {
   if (kind === "string") return { kind, ids: new Int32Array(numRows).fill(-1) };
   if (kind === "timestamp") return { kind, millis: new Float64Array(numRows).fill(Number.NaN) };
@@ -149,7 +174,11 @@ function allNullColumn(kind: ColumnKind, numRows: number): DecodedColumn {
 }
 
 /** Coalesces nearby byte ranges into fewer reads (matters on S3), then cuts them back apart. */
-async function fetchRanges(source: ByteSource, ranges: [number, number][], location: string): Promise<Uint8Array[]> {
+async function fetchRanges(
+  source: ByteSource,
+  ranges: [number, number][],
+  location: string,
+): Promise<Uint8Array[]> {
   const MAX_GAP = 256 * 1024;
   const order = ranges.map((_, i) => i).sort((a, b) => ranges[a][0] - ranges[b][0]);
   const merged: { start: number; end: number; members: number[] }[] = [];

@@ -2,17 +2,23 @@
 import { SUMMARY_COLUMNS, type SummaryRow } from "../model.js";
 
 export function sortSummaryRows(rows: SummaryRow[]): SummaryRow[] {
-  const keyed = rows.map((row) => ({ row, key: rowKey(row) }));
-  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return keyed.map((k) => k.row);
+  return rows.sort(compareRows);
 }
 
-function rowKey(row: SummaryRow): string {
-  let key = "";
+function compareRows(a: SummaryRow, b: SummaryRow): number {
   for (const column of SUMMARY_COLUMNS) {
-    const v = row[column];
-    key += v === null ? "\u0000" : `\u0001${typeof v === "number" ? v.toPrecision(17) : v}`;
-    key += "\u0002";
+    const x = a[column];
+    const y = b[column];
+    if (x === y) continue;
+    if (x === null) return -1;
+    if (y === null) return 1;
+    if (typeof x === "number" && typeof y === "number") {
+      if (x < y) return -1;
+      if (x > y) return 1;
+      if (Number.isNaN(x) !== Number.isNaN(y)) return Number.isNaN(x) ? 1 : -1;
+      continue;
+    }
+    return x < y ? -1 : 1;
   }
-  return key;
+  return 0;
 }
