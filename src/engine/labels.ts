@@ -49,7 +49,7 @@ export class LabelCatalog {
   /** merge(a, b, …): later maps win on duplicate keys; any null argument makes the result null (spec §4). */
   merge(ids: readonly number[]): number {
     for (const id of ids) if (id === NULL_MAP) return NULL_MAP;
-    const cacheKey = ids.join(",");
+    const cacheKey = ids.length === 3 ? `${ids[0]},${ids[1]},${ids[2]}` : ids.join(",");
     const cached = this.mergeCache.get(cacheKey);
     if (cached !== undefined) return cached;
     const merged = new Map<string, string>();

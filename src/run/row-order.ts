@@ -1,12 +1,25 @@
 /** A canonical order for summary rows, so output never depends on file order, chunking or mode. */
-import { SUMMARY_COLUMNS, type SummaryRow } from "../model.js";
+import { SUMMARY_COLUMNS, type SummaryColumn, type SummaryRow } from "../model.js";
+
+/** The columns that tell rows apart come first, so most comparisons end after one or two. */
+const LEADING: SummaryColumn[] = [
+  "usage_start",
+  "data_source",
+  "node",
+  "namespace",
+  "pod_labels",
+  "persistentvolumeclaim",
+  "persistentvolume",
+  "volume_labels",
+];
+const ORDER: SummaryColumn[] = [...LEADING, ...SUMMARY_COLUMNS.filter((c) => !LEADING.includes(c))];
 
 export function sortSummaryRows(rows: SummaryRow[]): SummaryRow[] {
   return rows.sort(compareRows);
 }
 
 function compareRows(a: SummaryRow, b: SummaryRow): number {
-  for (const column of SUMMARY_COLUMNS) {
+  for (const column of ORDER) {
     const x = a[column];
     const y = b[column];
     if (x === y) continue;
