@@ -33,6 +33,10 @@ export function finalizeStorageRows(
     else if (!list.some((r) => r.node === ref.node && r.resource === ref.resource)) list.push(ref);
   }
 
+  // Pod rows join storage rows on namespace and pod: null never equals null.
+  const volumeNodesOf = (day: number, namespace: number, pod: number) =>
+    namespace < 0 || pod < 0 ? undefined : podNodes.get(`${day}|${namespace}|${pod}`);
+
   // Distinct volumes per (day, claim, pod, namespace) and distinct nodes per (day, volume).
   const volumesOfClaim = new Map<string, Set<number>>();
   const nodesOfVolume = new Map<string, Set<number>>();
@@ -48,7 +52,7 @@ export function finalizeStorageRows(
     }
     if (volumes.has(volume)) continue;
     volumes.add(volume);
-    const nodes = podNodes.get(`${day}|${g.keyOf(s, StorageKey.Namespace)}|${g.keyOf(s, StorageKey.Pod)}`);
+    const nodes = volumeNodesOf(day, g.keyOf(s, StorageKey.Namespace), g.keyOf(s, StorageKey.Pod));
     if (!nodes) continue;
     const volumeKey = `${day}|${volume}`;
     let set = nodesOfVolume.get(volumeKey);
@@ -75,10 +79,11 @@ export function finalizeStorageRows(
     const volumeMap = ctx.filteredText(g.keyOf(s, StorageKey.VolumeLabels));
     const claimMap = ctx.filteredText(g.keyOf(s, StorageKey.ClaimLabels));
     const volumes = volumesOfClaim.get(`${day}|${claim}|${pod}|${namespace}`)?.size ?? 0;
-    const nodes = podNodes.get(`${day}|${namespace}|${pod}`);
+    // SQL equality never matches null: a null claim finds no volume-node row.
+    const nodes = claim < 0 ? undefined : volumeNodesOf(day, namespace, pod);
     // Each volume-node row matching (day, claim, pod, namespace) joins: one per distinct volume × node.
     const joined: readonly NodeRef[] = nodes ? nodes.flatMap((ref) => Array(volumes).fill(ref)) : NO_NODE;
-    const distinctNodes = nodesOfVolume.get(`${day}|${volume}`);
+    const distinctNodes = volume < 0 ? undefined : nodesOfVolume.get(`${day}|${volume}`);
     const count = distinctNodes && distinctNodes.size > 0 ? distinctNodes.size : distinctNodes ? 0 : null;
     const namespaceMaps = ctx.namespaceMaps(day, namespace) ?? EMPTY_LIST;
     const cats = ctx.categories(ctx.interner.text(namespace));

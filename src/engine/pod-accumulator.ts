@@ -80,7 +80,9 @@ export class PodAccumulator {
     const role = ctx.deriveRoles ? strings(batch, "node_role") : null;
     const emptyId = ctx.interner.intern("");
     const apiserverId = ctx.interner.intern("openshift-kube-apiserver");
-    const trino = ctx.flavor === "trino";
+    // Hourly rows: Koku derives the daily effective usage with pandas max(axis=1), which skips a null
+    // (spec §2.4). Daily rows: the SQL's greatest(), null-strict in Trino, null-skipping in PostgreSQL.
+    const strictGreatest = ctx.flavor === "trino" && !hourly;
     const key = new Int32Array(5);
     const slotOf = [0, 1, 3, 4, 5, 7]; // USAGE index → measure slot (2 and 6 are the effective sums)
     this.rowsIn += n;
@@ -150,8 +152,8 @@ export class PodAccumulator {
         const col = measures[m];
         if (col.nulls === null || col.nulls[i] === 0) this.sums.add(base + slotOf[m], col.values[i]);
       }
-      addEffective(this.sums, base + 2, effCpu, useCpu, reqCpu, i, trino);
-      addEffective(this.sums, base + 6, effMem, useMem, reqMem, i, trino);
+      addEffective(this.sums, base + 2, effCpu, useCpu, reqCpu, i, strictGreatest);
+      addEffective(this.sums, base + 6, effMem, useMem, reqMem, i, strictGreatest);
       this.resource[g] = this.maxText(this.resource[g], resource[i]);
       if (cores.nulls === null || cores.nulls[i] === 0) this.cores.add(g, cores.values[i]);
       if (memBytes.nulls === null || memBytes.nulls[i] === 0) this.memoryBytes.add(g, memBytes.values[i]);
@@ -184,7 +186,7 @@ export class PodAccumulator {
   }
 }
 
-/** coalesce(effective, greatest(usage, request)): Trino's greatest is null if an argument is null, PostgreSQL's skips nulls. */
+/** coalesce(effective, greatest(usage, request)); a strict greatest is null if an argument is null, else nulls are skipped. */
 function addEffective(
   sums: ExactSums,
   slot: number,
@@ -192,7 +194,7 @@ function addEffective(
   use: { values: Float64Array; nulls: Uint8Array | null },
   req: { values: Float64Array; nulls: Uint8Array | null },
   i: number,
-  trino: boolean,
+  strict: boolean,
 ): void {
   if (eff.nulls === null || eff.nulls[i] === 0) {
     sums.add(slot, eff.values[i]);
@@ -204,7 +206,7 @@ function addEffective(
     const u = use.values[i];
     const r = req.values[i];
     sums.add(slot, Number.isNaN(u) || Number.isNaN(r) ? Number.NaN : u > r ? u : r);
-  } else if (!trino && (hasUse || hasReq)) {
+  } else if (!strict && (hasUse || hasReq)) {
     sums.add(slot, hasUse ? use.values[i] : req.values[i]);
   }
 }

@@ -188,13 +188,16 @@ export class SummaryEngine {
       interner: this.interner,
       catalog: this.catalog,
       filteredText: (textId) => (textId < 0 ? this.catalog.filterText(null) : this.filtered[textId]),
+      // Label rows join on equality, which a null node or namespace never satisfies.
       nodeMaps: (day, node) => {
+        if (node < 0) return undefined;
         key[0] = day;
         key[1] = node;
         const i = nodeMaps.index.get(key);
         return i < 0 ? undefined : nodeMaps.lists[i];
       },
       namespaceMaps: (day, namespace) => {
+        if (namespace < 0) return undefined;
         key[0] = day;
         key[1] = namespace;
         const i = namespaceMaps.index.get(key);

@@ -388,7 +388,7 @@ describe("unusual but valid files give the spec's rows", () => {
   // adds nothing. Koku's ingest derives the daily `pod_effective_usage_*` with pandas max(axis=1), which
   // skips the null (spec §2.4; the reference does the same): the request counts. Only other writers'
   // files hold null measures (Koku writes 0.0).
-  it.fails("a null usage with a request in an hourly pod row: reference rows (effective usage)", async () => {
+  it("a null usage with a request in an hourly pod row: reference rows (effective usage)", async () => {
     await withCopy(async (copy) => {
       await rewrite(copy, "pod_usage", (t) => ({
         ...t,
@@ -432,7 +432,7 @@ describe("unusual but valid files give the spec's rows", () => {
   // `nc.persistentvolume = sli.persistentvolume`, which never matches a null persistentvolume, so such a
   // claim's request and usage gigabyte-months are null (trino). The engine matches null to null and
   // divides by the count of the null-PV group instead.
-  it.fails("a null persistentvolume in storage rows: reference rows (no node count, null request/usage)", async () => {
+  it("a null persistentvolume in storage rows: reference rows (no node count, null request/usage)", async () => {
     await withCopy(async (copy) => {
       await rewrite(copy, "storage_usage", (t) => ({
         ...t,
