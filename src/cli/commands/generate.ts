@@ -64,6 +64,9 @@ export function generateOptionsFrom(o: GenerateCliOptions): GenerateOptions {
       "give exactly one of --scenario, --description, --scale or --nodes/--pods-per-node/--days",
     );
   }
+  if (o.scenario !== undefined && !listScenarios().some((s) => s.name === o.scenario)) {
+    throw new UsageError(`unknown scenario "${o.scenario}" (see generate --list)`);
+  }
   if (o.scale !== undefined && !(o.scale in SCALE_PRESETS)) {
     throw new UsageError(`--scale must be one of ${Object.keys(SCALE_PRESETS).join(", ")}`);
   }
