@@ -24,6 +24,7 @@ import {
   stagingDirFor,
   writePasswordFile,
 } from "./embedded-files.js";
+import { sqlState } from "./sql.js";
 
 export interface EmbeddedPostgresOptions {
   /** Cluster directory; default `$XDG_DATA_HOME/ocp-aggregator/pg` (see defaultDataDir). */
@@ -226,7 +227,7 @@ async function ensureDatabase(password: string, port: number, database: string):
         await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
       } catch (error) {
         // Two runs starting at once may both try: the loser sees duplicate_database.
-        if ((error as { code?: string }).code !== "42P04") throw error;
+        if (sqlState(error) !== "42P04") throw error;
       }
     }
   } finally {

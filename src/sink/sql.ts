@@ -23,19 +23,6 @@ export async function relationExists(client: pg.ClientBase, schema: string, name
   return result.rows[0]?.oid != null;
 }
 
-/** Runs `body` inside a savepoint: on error the transaction stays usable and the error is rethrown. */
-export async function withSavepoint<T>(client: pg.ClientBase, body: () => Promise<T>): Promise<T> {
-  await client.query("SAVEPOINT ocp_aggregator_sp");
-  try {
-    const value = await body();
-    await client.query("RELEASE SAVEPOINT ocp_aggregator_sp");
-    return value;
-  } catch (error) {
-    await client.query("ROLLBACK TO SAVEPOINT ocp_aggregator_sp");
-    throw error;
-  }
-}
-
 /** The SQLSTATE of a PostgreSQL error, if it is one. */
 export function sqlState(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
