@@ -2,6 +2,9 @@
 /** ocp-aggregator's command line. */
 import { Command, CommanderError } from "commander";
 import { registerAggregateCommand } from "./commands/aggregate.js";
+import { registerDemoCommand } from "./commands/demo.js";
+import { registerGenerateCommands } from "./commands/generate.js";
+import { registerQueueCommands } from "./commands/queue.js";
 import { EXIT_USAGE } from "./run-context.js";
 
 const program = new Command();
@@ -15,6 +18,9 @@ program
   .exitOverride();
 
 registerAggregateCommand(program);
+registerDemoCommand(program);
+registerGenerateCommands(program);
+registerQueueCommands(program);
 
 try {
   await program.parseAsync(process.argv);
