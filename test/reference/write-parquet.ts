@@ -2,7 +2,7 @@
 import { writeFileSync } from "node:fs";
 import { parquetWriteBuffer } from "hyparquet-writer";
 
-type Cell = string | number | Date | null;
+export type Cell = string | number | Date | null;
 
 const TIMESTAMP_COLUMNS = new Set([
   "interval_start",
@@ -10,15 +10,31 @@ const TIMESTAMP_COLUMNS = new Set([
   "report_period_start",
   "report_period_end",
 ]);
+const TEXT_COLUMNS = new Set([
+  "namespace",
+  "node",
+  "pod",
+  "resource_id",
+  "pod_labels",
+  "node_role",
+  "persistentvolumeclaim",
+  "persistentvolume",
+  "storageclass",
+  "persistentvolume_labels",
+  "persistentvolumeclaim_labels",
+  "csi_driver",
+  "csi_volume_handle",
+  "node_labels",
+  "namespace_labels",
+]);
 
-/** Writes `rows` (all with the same keys) to `path`: timestamps, doubles and strings by column name. */
+/** Writes `rows` to `path`; column types follow Koku's schema by name (so all-null columns keep their type). */
 export function writeRowsParquet(path: string, rows: Record<string, Cell>[], columns?: string[]): void {
   const names = columns ?? Object.keys(rows[0] ?? {});
   const columnData = names.map((name) => {
     const data = rows.map((r) => r[name] ?? null);
     if (TIMESTAMP_COLUMNS.has(name)) return { name, data, type: "TIMESTAMP" as const };
-    const numeric = data.some((v) => typeof v === "number");
-    return { name, data, type: numeric ? ("DOUBLE" as const) : ("STRING" as const) };
+    return { name, data, type: TEXT_COLUMNS.has(name) ? ("STRING" as const) : ("DOUBLE" as const) };
   });
   writeFileSync(path, new Uint8Array(parquetWriteBuffer({ columnData })));
 }
