@@ -65,35 +65,30 @@ export async function startEmbeddedPostgres(
   // As root, PostgreSQL runs as the `postgres` OS user: data directories must be handed over to it.
   const osUser = isRoot() ? await lookupPostgresUser() : null;
 
+  if ((await inspectDataDir(dataDir)).kind === "absent") {
+    log(`embedded PostgreSQL: initialising a new cluster in ${dataDir}`);
+    await initialiseCluster(dataDir, generatePassword(), osUser, durable, log);
+  }
   const state = await inspectDataDir(dataDir);
-  if (state.kind === "initialised" && state.majorVersion !== BUNDLED_MAJOR) {
+  if (state.majorVersion !== BUNDLED_MAJOR) {
     throw new Error(
       `embedded PostgreSQL: ${dataDir} holds a PostgreSQL ${state.majorVersion} cluster, ` +
         `but the bundled server is ${BUNDLED_MAJOR}; use another data directory`,
     );
   }
-  const password = state.kind === "initialised" ? await readPasswordFile(dataDir) : generatePassword();
-  if (state.kind === "absent") {
-    log(`embedded PostgreSQL: initialising a new cluster in ${dataDir}`);
-    await initialiseCluster(dataDir, password, osUser, durable, log);
-  }
+  const password = await readPasswordFile(dataDir);
 
-  const running = await readPostmasterPid(dataDir);
-  if (running && (await isLivePostmaster(running.pid, dataDir))) {
-    // Another run (or one that was killed before it could stop its server) is serving this cluster.
-    log(
-      `embedded PostgreSQL: reusing the server already running on port ${running.port} (pid ${running.pid})`,
-    );
-    const url = buildUrl(password, running.port, database);
-    await ensureDatabase(password, running.port, database);
-    return { url, dataDir, port: running.port, attached: true, stop: async () => {} };
-  }
-  if (running) {
-    log(`embedded PostgreSQL: removing stale postmaster.pid of pid ${running.pid}`);
-    await removeStalePostmasterPid(dataDir);
-  }
+  const attached = await attachToRunningServer(dataDir, password, database, log);
+  if (attached) return attached;
 
-  const { server, port } = await startServer(dataDir, password, options.port, osUser, durable, log);
+  const started = await startServer(dataDir, password, options.port, osUser, durable, log);
+  // Another process started this cluster's server first: use that one.
+  if (started === "already-running") {
+    const winner = await attachToRunningServer(dataDir, password, database, log);
+    if (winner) return winner;
+    throw new Error(`embedded PostgreSQL: could not start or reach the server for ${dataDir}`);
+  }
+  const { server, port } = started;
   try {
     await ensureDatabase(password, port, database);
   } catch (error) {
@@ -112,6 +107,34 @@ export async function startEmbeddedPostgres(
       stopped = true;
       await server.stop();
     },
+  };
+}
+
+/**
+ * Reuses the server another run (or one killed before it could stop it) is running on this cluster; its stop()
+ * leaves it running. Removes a postmaster.pid whose process is gone (or is some other program by now).
+ */
+async function attachToRunningServer(
+  dataDir: string,
+  password: string,
+  database: string,
+  log: (msg: string) => void,
+): Promise<EmbeddedPostgresHandle | null> {
+  const running = await readPostmasterPid(dataDir);
+  if (!running) return null;
+  if (!(await isLivePostmaster(running.pid, dataDir))) {
+    log(`embedded PostgreSQL: removing stale postmaster.pid of pid ${running.pid}`);
+    await removeStalePostmasterPid(dataDir);
+    return null;
+  }
+  log(`embedded PostgreSQL: reusing the server already running on port ${running.port} (pid ${running.pid})`);
+  await ensureDatabase(password, running.port, database);
+  return {
+    url: buildUrl(password, running.port, database),
+    dataDir,
+    port: running.port,
+    attached: true,
+    stop: async () => {},
   };
 }
 
@@ -170,10 +193,18 @@ async function initialiseCluster(
   try {
     await newServer(staging, password, 0, osUser, durable, log, []).initialise();
     await writePasswordFile(staging, password);
-    await rename(staging, dataDir);
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw new Error(`embedded PostgreSQL: initdb failed in ${dataDir}: ${describe(error)}`);
+  }
+  try {
+    await rename(staging, dataDir);
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    // Another process initialised the same directory first (rename onto a non-empty directory): use theirs.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ENOTEMPTY" && code !== "EEXIST") throw error;
+    log(`embedded PostgreSQL: another process initialised ${dataDir} first; using that cluster`);
   }
 }
 
@@ -184,7 +215,7 @@ async function startServer(
   osUser: OsUser | null,
   durable: boolean,
   log: (msg: string) => void,
-): Promise<{ server: EmbeddedPostgres; port: number }> {
+): Promise<{ server: EmbeddedPostgres; port: number } | "already-running"> {
   let lastError = "";
   // A random port may be taken between probing and binding: retry with another one.
   const attempts = requestedPort === undefined ? START_ATTEMPTS : 1;
@@ -197,6 +228,8 @@ async function startServer(
       return { server, port };
     } catch (error) {
       await server.stop().catch(() => {});
+      const running = await readPostmasterPid(dataDir);
+      if (running && (await isLivePostmaster(running.pid, dataDir))) return "already-running";
       lastError = error instanceof Error ? error.message : recent.join(" | ") || "server exited during start";
       log(`embedded PostgreSQL: start on port ${port} failed: ${lastError}`);
     }
@@ -218,8 +251,7 @@ export async function findFreePort(): Promise<number> {
 }
 
 async function ensureDatabase(password: string, port: number, database: string): Promise<void> {
-  const client = new pg.Client({ host: "127.0.0.1", port, user: SUPERUSER, password, database: "postgres" });
-  await client.connect();
+  const client = await connectWhenReady(password, port);
   try {
     const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
     if (found.rowCount === 0) {
@@ -232,6 +264,29 @@ async function ensureDatabase(password: string, port: number, database: string):
     }
   } finally {
     await client.end();
+  }
+}
+
+/** A server started by another process may still be starting up (57P03) or not listening yet: wait a little. */
+async function connectWhenReady(password: string, port: number): Promise<pg.Client> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const client = new pg.Client({
+      host: "127.0.0.1",
+      port,
+      user: SUPERUSER,
+      password,
+      database: "postgres",
+    });
+    try {
+      await client.connect();
+      return client;
+    } catch (error) {
+      await client.end().catch(() => {});
+      const retriable = sqlState(error) === "57P03" || sqlState(error) === "ECONNREFUSED";
+      if (!retriable || Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
 }
 

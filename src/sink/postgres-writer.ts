@@ -183,12 +183,21 @@ function validateOptions(opts: WriteSummaryOptions): void {
 /** PostgreSQL's message with its detail and context (e.g. the COPY line and column); never connection secrets. */
 function describePgError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const pgError = error as Error & { detail?: string; where?: string; hint?: string; code?: string };
+  const pgError = error as Error & {
+    detail?: string;
+    where?: string;
+    hint?: string;
+    code?: string;
+    severity?: string;
+  };
   const parts = [pgError.message];
   if (pgError.detail) parts.push(`detail: ${pgError.detail}`);
   if (pgError.hint) parts.push(`hint: ${pgError.hint}`);
   if (pgError.where) parts.push(`where: ${truncate(pgError.where, 500)}`);
-  if (pgError.code) parts.push(`sqlstate ${pgError.code}`);
+  // Server errors carry a severity and a SQLSTATE; network errors a Node code such as ECONNRESET.
+  if (pgError.code && !pgError.message.includes(pgError.code)) {
+    parts.push(pgError.severity ? `sqlstate ${pgError.code}` : pgError.code);
+  }
   return parts.join("; ");
 }
 

@@ -109,6 +109,18 @@ describe("startEmbeddedPostgres", () => {
     },
   );
 
+  it("two runs starting the same new cluster at once share it", async () => {
+    const dataDir = join(root, "race", "pg");
+    const [a, b] = await Promise.all([start(dataDir), start(dataDir)]);
+    expect([a.attached, b.attached].sort()).toEqual([false, true]);
+    expect(a.port).toBe(b.port);
+    expect(a.url).toBe(b.url);
+    expect((await query(b.url, "SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
+    expect((await readdir(join(root, "race"))).sort()).toEqual(["pg"]);
+    await a.stop();
+    await b.stop();
+  });
+
   it("refuses a directory that holds something else", async () => {
     const dataDir = join(root, "occupied");
     await mkdir(dataDir, { recursive: true });

@@ -173,6 +173,27 @@ describe("writeSummaryRows failures roll back and keep the old rows", () => {
   });
 });
 
+describe("a connection lost mid-COPY", () => {
+  it("fails with the copy phase, does not hang, and leaves the old rows", async () => {
+    await writeSummaryRows(client, october(), manyRows(5, ["2025-10-30"]));
+    const victim = await connect(server.url);
+    const pid = (await victim.query("SELECT pg_backend_pid() AS pid")).rows[0].pid;
+    async function* rows() {
+      let i = 0;
+      for (const row of manyRows(40_000, ["2025-10-30"])) {
+        if (++i === 20_000) await client.query("SELECT pg_terminate_backend($1)", [pid]);
+        yield row;
+      }
+    }
+    const failure = await writeSummaryRows(victim, october(), rows()).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(SummaryWriteError);
+    expect((failure as SummaryWriteError).phase).toBe("copy");
+    expect((failure as Error).message).toMatch(/ECONNRESET|terminat|Connection/i);
+    await victim.end().catch(() => {});
+    expect(await countRows()).toBe(5);
+  });
+});
+
 describe("writeSummaryRows values", () => {
   it("round-trips hostile text exactly", async () => {
     const hostile = [
