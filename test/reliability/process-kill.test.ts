@@ -1,0 +1,127 @@
+/**
+ * The CLI process killed with SIGKILL (issue 8) — while reading its input, and in the middle of its COPY —
+ * leaves the previous rows untouched and no lock behind; a re-run then stores exactly what a clean run stores.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DatasetParams } from "../../src/generate/params-file.js";
+import { loadDatasetParams } from "../../src/generate/params-file.js";
+import { uploadDirectory } from "../../src/source/upload.js";
+import { type FaultyProxy, startFaultyProxy, startTestS3, type TestS3 } from "../helpers/s3.js";
+import { aggregateArgs, ensureBuilt, startCli } from "./support/cli.js";
+import {
+  blockCopyOnLock,
+  copyWaitingOnLock,
+  holdLock,
+  removeFaultTrigger,
+  waitForBackend,
+  waitForNoJobBackends,
+} from "./support/db-faults.js";
+import { type Harness, SAMPLE_BASIC, snapshotRows, startHarness } from "./support/harness.js";
+
+const SCHEMA = "org_killed";
+const params = loadDatasetParams(SAMPLE_BASIC);
+const sourceUuid = params.run.sourceUuid;
+let harness: Harness;
+let s3: TestS3;
+let slowProxy: FaultyProxy;
+let cleanAfter: string[];
+
+function aliased(alias: string): DatasetParams {
+  return { ...params, run: { ...params.run, clusterAlias: alias } };
+}
+
+async function runCliToEnd(alias: string, schema = SCHEMA): Promise<void> {
+  const { args, env } = aggregateArgs(SAMPLE_BASIC, aliased(alias), { url: harness.db.url, schema });
+  const result = await startCli(args, env).done;
+  expect(result.code, result.stderr).toBe(0);
+  const report = JSON.parse(result.stdout) as { outputRows: { total: number } };
+  expect(report.outputRows.total).toBeGreaterThan(0);
+}
+
+beforeAll(async () => {
+  await ensureBuilt();
+  harness = await startHarness();
+  s3 = await startTestS3();
+  await uploadDirectory(SAMPLE_BASIC, {
+    bucket: s3.bucket,
+    prefix: "koku",
+    endpoint: s3.endpoint,
+    accessKeyId: s3.accessKeyId,
+    secretAccessKey: s3.secretAccessKey,
+    forcePathStyle: true,
+    region: s3.region,
+  });
+  // Every ranged read waits 3 s: the child is certainly still reading when it is killed.
+  slowProxy = await startFaultyProxy(s3.endpoint, [
+    { fault: { kind: "delay", ms: 3_000 }, times: Number.POSITIVE_INFINITY, method: "GET", ranged: true },
+  ]);
+  await runCliToEnd("after", "org_killed_clean");
+  cleanAfter = await snapshotRows(harness.admin, "org_killed_clean", sourceUuid);
+});
+afterAll(async () => {
+  await slowProxy?.stop();
+  await s3?.stop();
+  await harness?.stop();
+});
+
+describe("SIGKILL of the CLI mid-run", () => {
+  it("killed while reading (S3 reads stalled): previous rows kept; a re-run equals a clean run", async () => {
+    await runCliToEnd("before");
+    const before = await snapshotRows(harness.admin, SCHEMA, sourceUuid);
+    const { args, env } = aggregateArgs(`s3://${s3.bucket}/koku`, aliased("after"), {
+      url: harness.db.url,
+      schema: SCHEMA,
+    });
+    const cli = startCli(args, {
+      ...env,
+      OCP_AGG_S3_ENDPOINT: slowProxy.endpoint,
+      OCP_AGG_S3_ACCESS_KEY_ID: s3.accessKeyId,
+      OCP_AGG_S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+      OCP_AGG_S3_FORCE_PATH_STYLE: "true",
+    });
+    try {
+      await waitForBackend(harness.admin, () => true);
+      const deadline = Date.now() + 20_000;
+      while (!slowProxy.requests.some((r) => r.method === "GET" && r.range) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(slowProxy.requests.some((r) => r.method === "GET" && r.range)).toBe(true);
+    } finally {
+      cli.child.kill("SIGKILL");
+    }
+    expect((await cli.done).signal).toBe("SIGKILL");
+    await waitForNoJobBackends(harness.admin);
+    expect(await snapshotRows(harness.admin, SCHEMA, sourceUuid)).toEqual(before);
+
+    await runCliToEnd("after");
+    expect(await snapshotRows(harness.admin, SCHEMA, sourceUuid)).toEqual(cleanAfter);
+  });
+
+  it("killed in the middle of its COPY: the transaction rolls back, the lock is freed, a re-run equals a clean run", async () => {
+    await runCliToEnd("before");
+    const before = await snapshotRows(harness.admin, SCHEMA, sourceUuid);
+    const key = 83_001;
+    await blockCopyOnLock(harness.admin, SCHEMA, key);
+    const release = await holdLock(harness.admin, key);
+    const { args, env } = aggregateArgs(SAMPLE_BASIC, aliased("after"), {
+      url: harness.db.url,
+      schema: SCHEMA,
+    });
+    const cli = startCli(args, env);
+    try {
+      await waitForBackend(harness.admin, copyWaitingOnLock);
+      // The old rows are already deleted inside the open transaction; the kill must not let that through.
+    } finally {
+      cli.child.kill("SIGKILL");
+    }
+    expect((await cli.done).signal).toBe("SIGKILL");
+    // The backend notices the dead client once its lock wait ends, then aborts the transaction.
+    await release();
+    await waitForNoJobBackends(harness.admin);
+    await removeFaultTrigger(harness.admin, SCHEMA);
+    expect(await snapshotRows(harness.admin, SCHEMA, sourceUuid)).toEqual(before);
+
+    await runCliToEnd("after");
+    expect(await snapshotRows(harness.admin, SCHEMA, sourceUuid)).toEqual(cleanAfter);
+  });
+});
