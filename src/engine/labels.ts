@@ -48,7 +48,16 @@ export class LabelCatalog {
 
   /** merge(a, b, …): later maps win on duplicate keys; any null argument makes the result null (spec §4). */
   merge(ids: readonly number[]): number {
-    for (const id of ids) if (id === NULL_MAP) return NULL_MAP;
+    let nonEmpty = -1;
+    let nonEmptyCount = 0;
+    for (const id of ids) {
+      if (id === NULL_MAP) return NULL_MAP;
+      if (id !== EMPTY_MAP) {
+        nonEmpty = id;
+        nonEmptyCount++;
+      }
+    }
+    if (nonEmptyCount <= 1) return nonEmptyCount === 0 ? EMPTY_MAP : nonEmpty; // nothing to merge
     const cacheKey = ids.length === 3 ? `${ids[0]},${ids[1]},${ids[2]}` : ids.join(",");
     const cached = this.mergeCache.get(cacheKey);
     if (cached !== undefined) return cached;

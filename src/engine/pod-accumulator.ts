@@ -87,6 +87,11 @@ export class PodAccumulator {
     const slotOf = [0, 1, 3, 4, 5, 7]; // USAGE index → measure slot (2 and 6 are the effective sums)
     this.rowsIn += n;
     if (hourly) this.sawHourly = true;
+    const claimedPods = this.claimedPods();
+    let lastCapacity = -1;
+    let lastDay = -1;
+    let lastSecond = -1;
+    let lastNode = -2;
 
     for (let i = 0; i < n; i++) {
       const ms = interval[i];
@@ -96,17 +101,26 @@ export class PodAccumulator {
       const nodeId = node[i];
 
       if (hourly) {
-        key[0] = day;
-        key[1] = Math.floor((ms - day * MS_PER_DAY) / 1000);
-        key[2] = nodeId;
-        const c = this.capacity.getOrAdd(key);
-        this.capacityCpu.ensure(c + 1);
-        this.capacityMemory.ensure(c + 1);
+        // Rows come grouped by interval and node more often than not: skip the hash lookup on a repeat.
+        const second = Math.floor((ms - day * MS_PER_DAY) / 1000);
+        let c = lastCapacity;
+        if (day !== lastDay || second !== lastSecond || nodeId !== lastNode) {
+          key[0] = day;
+          key[1] = second;
+          key[2] = nodeId;
+          c = this.capacity.getOrAdd(key);
+          this.capacityCpu.ensure(c + 1);
+          this.capacityMemory.ensure(c + 1);
+          lastCapacity = c;
+          lastDay = day;
+          lastSecond = second;
+          lastNode = nodeId;
+        }
         if (capCpu.nulls === null || capCpu.nulls[i] === 0) this.capacityCpu.add(c, capCpu.values[i]);
         if (capMem.nulls === null || capMem.nulls[i] === 0) this.capacityMemory.add(c, capMem.values[i]);
       }
 
-      if (this.ctx.claims.size > 0) {
+      if (claimedPods !== null && pod[i] >= 0 && claimedPods[pod[i]] === 1) {
         key[0] = day;
         key[1] = namespace[i];
         key[2] = pod[i];
@@ -143,10 +157,10 @@ export class PodAccumulator {
       const g = this.groups.getOrAdd(key);
       if (g >= this.resource.length) {
         this.resource = growInt(this.resource, g + 1);
+        this.sums.ensure(this.resource.length * POD_MEASURES);
+        this.cores.ensure(this.resource.length);
+        this.memoryBytes.ensure(this.resource.length);
       }
-      this.sums.ensure((g + 1) * POD_MEASURES);
-      this.cores.ensure(g + 1);
-      this.memoryBytes.ensure(g + 1);
       const base = g * POD_MEASURES;
       for (let m = 0; m < USAGE.length; m++) {
         const col = measures[m];
@@ -159,6 +173,23 @@ export class PodAccumulator {
       if (memBytes.nulls === null || memBytes.nulls[i] === 0) this.memoryBytes.add(g, memBytes.values[i]);
     }
   }
+
+  /** Pod ids that storage claims reference (quick pre-check before the (day, namespace, pod) lookup). */
+  private claimedPods(): Uint8Array | null {
+    const claims = this.ctx.claims;
+    if (claims.size === 0) return null;
+    if (this.claimedPodIds && this.claimedPodCount === claims.size) return this.claimedPodIds;
+    const ids = new Uint8Array(this.ctx.interner.size + 1);
+    for (let c = 0; c < claims.size; c++) {
+      const pod = claims.keyOf(c, 2);
+      if (pod >= 0) ids[pod] = 1;
+    }
+    this.claimedPodIds = ids;
+    this.claimedPodCount = claims.size;
+    return ids;
+  }
+  private claimedPodIds: Uint8Array | null = null;
+  private claimedPodCount = 0;
 
   /** max() of two interned strings by code point; -1 is null. */
   private maxText(current: number, candidate: number): number {
