@@ -258,8 +258,10 @@ async function ensureDatabase(password: string, port: number, database: string):
       try {
         await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
       } catch (error) {
-        // Two runs starting at once may both try: the loser sees duplicate_database.
-        if (sqlState(error) !== "42P04") throw error;
+        // Two runs starting at once may both try: the loser sees duplicate_database, or a unique violation on
+        // pg_database when both got past the existence check at the same moment.
+        const code = sqlState(error);
+        if (code !== "42P04" && code !== "23505") throw error;
       }
     }
   } finally {

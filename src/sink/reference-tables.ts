@@ -8,7 +8,7 @@
  */
 import type pg from "pg";
 import type { ReferenceData } from "../model.js";
-import { qualifiedName, quoteIdent, relationExists } from "./sql.js";
+import { ensureSchema, qualifiedName, relationExists } from "./sql.js";
 
 export const ENABLED_TAG_KEYS_TABLE = "reporting_enabledtagkeys";
 export const COST_CATEGORY_TABLE = "reporting_ocp_cost_category";
@@ -73,7 +73,7 @@ export async function seedReferenceData(
 ): Promise<void> {
   await client.query("BEGIN");
   try {
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+    await ensureSchema(client, schema);
     await createReferenceTables(client, schema, ref.nodeRoles !== null);
     await seedEnabledKeys(client, schema, ref.enabledTagKeys);
     await seedCostCategories(client, schema, ref.costCategories);

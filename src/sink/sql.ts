@@ -23,6 +23,15 @@ export async function relationExists(client: pg.ClientBase, schema: string, name
   return result.rows[0]?.oid != null;
 }
 
+/**
+ * CREATE SCHEMA only when missing: PostgreSQL checks the CREATE privilege on the database even for
+ * `IF NOT EXISTS`, which would fail a user who owns an existing schema but may not create new ones.
+ */
+export async function ensureSchema(client: pg.ClientBase, schema: string): Promise<void> {
+  const found = await client.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [schema]);
+  if (found.rowCount === 0) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+}
+
 /** The SQLSTATE of a PostgreSQL error, if it is one. */
 export function sqlState(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;

@@ -13,7 +13,7 @@ import {
   lockMonthDdl,
   monthIsCovered,
 } from "./month-partition.js";
-import { qualifiedName, quoteIdent, relationExists } from "./sql.js";
+import { ensureSchema, qualifiedName, relationExists } from "./sql.js";
 import {
   createSummaryIndexesSql,
   createSummaryTableSql,
@@ -65,7 +65,7 @@ export async function ensureSummaryTable(client: pg.ClientBase, schema: string):
 export async function ensureSummaryTableInTransaction(client: pg.ClientBase, schema: string): Promise<void> {
   await lockSchemaDdl(client, schema);
   if (await relationExists(client, schema, SUMMARY_TABLE)) return;
-  await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+  await ensureSchema(client, schema);
   await client.query(createSummaryTableSql(schema));
   await client.query(
     `CREATE TABLE IF NOT EXISTS ${qualifiedName(schema, DEFAULT_PARTITION)} PARTITION OF ${qualifiedName(schema, SUMMARY_TABLE)} DEFAULT`,
