@@ -130,4 +130,16 @@ describe("writing a month that has no partition yet", () => {
     const parts = new Set(Object.values(await placement()));
     expect([...parts]).toEqual([`${schema}.${PARTITION}`]);
   });
+
+  it("quotes a hostile schema name everywhere (fresh partition, then incremental, then Koku bookkeeping)", async () => {
+    schema = `we"ird; DROP TABLE x; --`;
+    const first = await writeSummaryRows(client, run(), manyRows(3, ["2025-10-02"]));
+    const second = await writeSummaryRows(client, run(), manyRows(4, ["2025-10-02"]));
+    expect([first.inserted, second.deleted, second.inserted]).toEqual([3, 3, 4]);
+    const parts = await client.query(
+      "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') ORDER BY 1",
+      [schema],
+    );
+    expect(parts.rows.map((r) => r.relname)).toEqual([TABLE, PARTITION, `${TABLE}_default`]);
+  });
 });
