@@ -1,0 +1,54 @@
+/**
+ * The pg-boss instance of a process: its tables in the queue schema (created or migrated on first start,
+ * safe with many processes starting at once) and the summary queue with its policy.
+ */
+import PgBoss from "pg-boss";
+import type { Logger } from "pino";
+import { type JobPolicySettings, type QueueConnectionSettings, SUMMARY_QUEUE } from "./queue-settings.js";
+
+export interface OpenBossOptions {
+  connection: QueueConnectionSettings;
+  /** Workers supervise (expire timed-out jobs, archive old ones); `submit` only sends. */
+  supervise: boolean;
+  maintenanceSeconds?: number;
+  /** Pool size of the queue connection (fetch, complete, fail, metrics). */
+  poolSize?: number;
+  /** Queue defaults, used only when this call creates the queue; each job also carries its own. */
+  policy: JobPolicySettings;
+  logger: Logger;
+  applicationName: string;
+}
+
+export async function openBoss(options: OpenBossOptions): Promise<PgBoss> {
+  const boss = new PgBoss({
+    connectionString: options.connection.url,
+    schema: options.connection.schema,
+    application_name: options.applicationName,
+    max: options.poolSize ?? 4,
+    migrate: true,
+    supervise: options.supervise,
+    schedule: false,
+    // pg-boss checks `key in options`: an undefined value must be left out, not passed
+    ...(options.maintenanceSeconds === undefined
+      ? {}
+      : { maintenanceIntervalSeconds: options.maintenanceSeconds }),
+  });
+  // Without a listener an 'error' event would end the process; pg-boss retries its loops by itself.
+  boss.on("error", (error: Error) => options.logger.warn({ err: error }, "job queue error"));
+  await boss.start();
+  try {
+    await boss.createQueue(SUMMARY_QUEUE, {
+      name: SUMMARY_QUEUE,
+      // 'short': at most one *waiting* job per key; a submit while one waits is coalesced into it.
+      policy: "short",
+      retryLimit: options.policy.retryLimit,
+      retryDelay: options.policy.retryDelaySeconds,
+      retryBackoff: true,
+      expireInSeconds: options.policy.timeoutSeconds,
+    });
+  } catch (error) {
+    await boss.stop({ graceful: false }).catch(() => {});
+    throw error;
+  }
+  return boss;
+}

@@ -1,0 +1,102 @@
+/**
+ * One attempt of one queued job: payload → config (the worker's config with the job's fields on top) →
+ * `runAggregateJob` under the source/month lock → metrics and a log line carrying the job id.
+ * The returned summary becomes the job's output in the queue; a thrown error is kept there by pg-boss.
+ */
+import type { Logger } from "pino";
+import { type ConfigOverrides, loadConfig } from "../config/index.js";
+import { runAggregateJob } from "../run/job.js";
+import { withRunLock } from "./job-lock.js";
+import { mergeOverrides, parseSummaryJobPayload, payloadOverrides, runKey } from "./job-payload.js";
+import type { WorkerMetrics } from "./metrics.js";
+
+export interface QueuedJob {
+  id: string;
+  data: unknown;
+  /** Attempts before this one. */
+  retryCount: number;
+  retryLimit: number;
+}
+
+export interface JobRunnerContext {
+  /** The worker's YAML config file, environment and command-line overrides: the base of every job. */
+  configFile?: string;
+  env: NodeJS.ProcessEnv;
+  baseOverrides: ConfigOverrides;
+  /** Where the per-source/month locks live (the queue's database, shared by every worker). */
+  lockUrl: string;
+  logger: Logger;
+  metrics: WorkerMetrics;
+  /** Names the worker in job outputs: host and pid. */
+  workerName: string;
+}
+
+export interface JobOutput {
+  worker: string;
+  attempt: number;
+  inputRows: number;
+  outputRows: number;
+  deletedRows: number;
+  seconds: number;
+}
+
+export async function runQueuedJob(context: JobRunnerContext, job: QueuedJob): Promise<JobOutput> {
+  const attempt = job.retryCount + 1;
+  const started = performance.now();
+  const jobLogger = context.logger.child({ jobId: job.id, attempt });
+  const { metrics } = context;
+  metrics.jobsRunning.inc();
+  try {
+    const payload = parseSummaryJobPayload(job.data);
+    const key = runKey(payload);
+    const log = jobLogger.child({ run: key });
+    const config = loadConfig({
+      file: context.configFile,
+      env: context.env,
+      overrides: mergeOverrides(context.baseOverrides, payloadOverrides(payload)),
+      onWarning: (warning) => log.warn(warning),
+    });
+    if (!config.database.url)
+      throw new Error("no output database URL: workers need DATABASE_URL or --database-url");
+    log.info({ input: config.input, attemptsLeft: job.retryLimit - job.retryCount }, "job started");
+    const report = await withRunLock(
+      context.lockUrl,
+      key,
+      () => log.info("waiting for an earlier job of the same source/month"),
+      () => runAggregateJob(config, { logger: log }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    metrics.jobsDone.inc();
+    metrics.inputRows.inc(report.inputRows);
+    metrics.outputRows.inc(report.outputRows.total);
+    metrics.jobSeconds.observe({ outcome: "done" }, seconds);
+    log.info(
+      {
+        inputRows: report.inputRows,
+        outputRows: report.outputRows.total,
+        deletedRows: report.deletedRows,
+        seconds: Number(seconds.toFixed(3)),
+      },
+      "job done",
+    );
+    return {
+      worker: context.workerName,
+      attempt,
+      inputRows: report.inputRows,
+      outputRows: report.outputRows.total,
+      deletedRows: report.deletedRows,
+      seconds: Number(seconds.toFixed(3)),
+    };
+  } catch (error) {
+    const final = job.retryCount >= job.retryLimit;
+    metrics.jobsFailed.inc({ final: String(final) });
+    metrics.jobSeconds.observe({ outcome: "failed" }, (performance.now() - started) / 1000);
+    jobLogger.error(
+      { err: error, willRetry: !final },
+      final ? "job failed, no retry left" : "job attempt failed, will retry",
+    );
+    throw error;
+  } finally {
+    metrics.jobsRunning.dec();
+  }
+}

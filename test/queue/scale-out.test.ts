@@ -1,0 +1,266 @@
+/**
+ * Scale-out end to end on 127.0.0.1: worker processes of the built CLI on a pg-boss queue in a throw-away
+ * PostgreSQL. 12 jobs over generated datasets, one worker SIGKILLed mid-job: every job completes and every
+ * source/month's rows equal a single-process run. A job on bad input ends failed with its error after the
+ * retry limit while others finish. SIGTERM lets a running job finish, then the worker exits cleanly.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import type PgBoss from "pg-boss";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../../src/cli/logger.js";
+import { loadConfig } from "../../src/config/index.js";
+import {
+  type JobStatus,
+  mergeOverrides,
+  openBoss,
+  payloadOverrides,
+  type SummaryJobPayload,
+  submitSummaryJobs,
+  waitForJobs,
+} from "../../src/queue/index.js";
+import { runAggregateJob } from "../../src/run/job.js";
+import { seedReferenceData } from "../../src/sink/reference-tables.js";
+import { compareRowSets } from "../../src/verify/compare.js";
+import { startTestPostgres, type TestPostgres } from "../helpers/postgres.js";
+import { readSummaryRows } from "../helpers/summary-db.js";
+import { type BuiltCli, buildCli } from "./built-cli.js";
+import { generateDatasets, jobFor, type TestDataset, writeCorruptInput } from "./datasets.js";
+import { type CliProcess, startCli } from "./worker-process.js";
+
+const logger = createLogger({ level: "error", format: "json" });
+const BASELINE_SCHEMA = "baseline";
+const JOB_TIMEOUT_SECONDS = 12;
+
+let db: TestPostgres;
+let client: pg.Client;
+let cli: BuiltCli;
+let boss: PgBoss;
+let root: string;
+let datasets: TestDataset[];
+let jobs: SummaryJobPayload[];
+let outputSchema: string;
+const workers: CliProcess[] = [];
+
+function workerEnv(): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: db.url, OCP_AGG_LOG_LEVEL: "info" };
+}
+
+function startWorker(name: string, extra: string[] = []): CliProcess {
+  const worker = startCli(
+    name,
+    cli.mainJs,
+    [
+      "worker",
+      "--metrics-host",
+      "127.0.0.1",
+      "--metrics-port",
+      "0",
+      "--poll-seconds",
+      "1",
+      "--maintenance-seconds",
+      "1",
+      ...extra,
+    ],
+    workerEnv(),
+  );
+  workers.push(worker);
+  return worker;
+}
+
+async function metricsOf(worker: CliProcess): Promise<string> {
+  const ready = await worker.waitForLog((line) => line.msg === "worker ready");
+  const response = await fetch(`http://127.0.0.1:${ready.metricsPort}/metrics`);
+  expect(response.status).toBe(200);
+  return response.text();
+}
+
+function counter(text: string, name: string): number {
+  return text
+    .split("\n")
+    .filter((line) => line.startsWith(name))
+    .reduce((sum, line) => sum + Number(line.split(" ").pop()), 0);
+}
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), "ocp-agg-queue-"));
+  [cli, db] = await Promise.all([buildCli(), startTestPostgres()]);
+  client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  // The first dataset is bigger, so the worker killed on its first job is surely still running it.
+  const big = { nodes: 12, podsPerNode: 30, days: 10 };
+  const small = { nodes: 2, podsPerNode: 6, days: 2 };
+  datasets = await generateDatasets(root, [big, ...Array.from({ length: 11 }, () => small)]);
+  jobs = datasets.map(jobFor);
+  outputSchema = datasets[0].params.run.orgId as string;
+  for (const schema of [outputSchema, BASELINE_SCHEMA]) {
+    await seedReferenceData(client, schema, datasets[0].params.reference);
+  }
+  boss = await openBoss({
+    connection: { url: db.url, schema: "pgboss" },
+    supervise: false,
+    policy: { retryLimit: 2, retryDelaySeconds: 1, timeoutSeconds: JOB_TIMEOUT_SECONDS },
+    logger,
+    applicationName: "queue-test",
+  });
+});
+
+afterAll(async () => {
+  for (const worker of workers) worker.kill("SIGKILL");
+  await Promise.all(workers.map((worker) => worker.exited));
+  await boss?.stop({ graceful: false }).catch(() => {});
+  await client?.end();
+  await db?.stop();
+  cli?.remove();
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+describe("workers on the job queue", () => {
+  it("completes 12 jobs on 3 workers with one SIGKILLed mid-job; rows equal a single-process run", async () => {
+    expect(new Set(jobs.map((j) => `${j.sourceUuid}/${j.month}`)).size).toBe(12);
+    const victim = startWorker("worker-a");
+    await victim.waitForLog((line) => line.msg === "worker ready");
+
+    // Submit through the CLI, as a CronJob would: the big job first, so the only worker takes it.
+    const jobsFile = join(root, "jobs.json");
+    writeFileSync(jobsFile, JSON.stringify(jobs));
+    const submit = startCli(
+      "submit",
+      cli.mainJs,
+      [
+        "submit",
+        "--jobs",
+        jobsFile,
+        "--json",
+        "--retry-limit",
+        "5",
+        "--retry-delay-seconds",
+        "1",
+        "--job-timeout-seconds",
+        String(JOB_TIMEOUT_SECONDS),
+      ],
+      workerEnv(),
+    );
+    expect(await submit.exited).toEqual({ code: 0, signal: null });
+    const submitted = JSON.parse(submit.stdout.join("\n")).submitted as { id: string | null; key: string }[];
+    expect(submitted).toHaveLength(12);
+    const ids = submitted.map((s) => s.id as string);
+    expect(ids.every((id) => typeof id === "string")).toBe(true);
+
+    const started = await victim.waitForLog((line) => line.msg === "job started");
+    victim.kill("SIGKILL");
+    expect((await victim.exited).signal).toBe("SIGKILL");
+    expect(victim.logs.some((line) => line.msg === "job done")).toBe(false);
+    const killedJob = started.jobId as string;
+    expect(killedJob).toBe(ids[0]);
+
+    const others = [
+      startWorker("worker-b", ["--concurrency", "2"]),
+      startWorker("worker-c", ["--concurrency", "2"]),
+    ];
+    const ended = await waitForJobs(boss, ids, { timeoutMs: 120_000, pollMs: 500 });
+    expect(ended.map((s) => s.state)).toEqual(ids.map(() => "completed"));
+    const killed = ended.find((s) => s.id === killedJob) as JobStatus;
+    // expired after the timeout, then retried by another worker
+    expect(killed.retryCount).toBeGreaterThanOrEqual(1);
+    expect((killed.output as { worker: string }).worker).not.toContain(`/${victim.child.pid}`);
+
+    for (const job of jobs) {
+      const baselineConfig = loadConfig({
+        env: {},
+        overrides: mergeOverrides(payloadOverrides(job), {
+          database: { url: db.url, schema: BASELINE_SCHEMA },
+        }),
+      });
+      await runAggregateJob(baselineConfig, { logger });
+      const fromQueue = await readSummaryRows(client, outputSchema, job.sourceUuid);
+      const single = await readSummaryRows(client, BASELINE_SCHEMA, job.sourceUuid);
+      expect(fromQueue.length).toBeGreaterThan(0);
+      const comparison = compareRowSets(fromQueue, single);
+      expect(comparison.equal, comparison.report).toBe(true);
+    }
+
+    const texts = await Promise.all(others.map(metricsOf));
+    expect(
+      texts.reduce((n, text) => n + counter(text, "ocp_aggregator_jobs_done_total"), 0),
+    ).toBeGreaterThanOrEqual(12);
+    expect(
+      texts.reduce((n, text) => n + counter(text, "ocp_aggregator_output_rows_total"), 0),
+    ).toBeGreaterThan(0);
+    expect(texts[0]).toMatch(/ocp_aggregator_queue_jobs\{state="created"\} 0/);
+    const ready = await others[0].waitForLog((line) => line.msg === "worker ready");
+    const health = await fetch(`http://127.0.0.1:${ready.metricsPort}/healthz`);
+    expect(health.status).toBe(200);
+    // every log line of a job names it
+    const jobLines = others[0].logs.filter((line) => line.msg === "job done");
+    expect(jobLines.length).toBeGreaterThan(0);
+    expect(jobLines.every((line) => typeof line.jobId === "string" && typeof line.run === "string")).toBe(
+      true,
+    );
+  });
+
+  it("leaves a job on bad input failed with its error after the retry limit; the others finish", async () => {
+    const source = datasets[1].params.run;
+    const badRoot = writeCorruptInput(join(root, "corrupt"), {
+      orgId: source.orgId as string,
+      sourceUuid: source.sourceUuid,
+      year: 2024,
+      month: 12,
+    });
+    const bad: SummaryJobPayload = { ...jobs[1], year: 2024, month: 12, input: badRoot };
+    const submitted = await submitSummaryJobs(boss, [bad, jobs[2], jobs[3]], {
+      retryLimit: 1,
+      retryDelaySeconds: 1,
+      timeoutSeconds: JOB_TIMEOUT_SECONDS,
+    });
+    const ids = submitted.map((s) => s.id as string);
+    const [badEnd, ...goodEnds] = await waitForJobs(boss, ids, { timeoutMs: 60_000, pollMs: 500 });
+    expect(badEnd.state).toBe("failed");
+    expect(badEnd.retryCount).toBe(1);
+    expect(JSON.stringify(badEnd.output)).toContain("broken_pod_usage.parquet");
+    expect(goodEnds.map((s) => s.state)).toEqual(["completed", "completed"]);
+    for (const job of [jobs[2], jobs[3]]) {
+      const comparison = compareRowSets(
+        await readSummaryRows(client, outputSchema, job.sourceUuid),
+        await readSummaryRows(client, BASELINE_SCHEMA, job.sourceUuid),
+      );
+      expect(comparison.equal, comparison.report).toBe(true);
+    }
+    const live = workers.filter((w) => w.name !== "worker-a");
+    const texts = await Promise.all(live.map(metricsOf));
+    expect(texts.reduce((n, t) => n + counter(t, 'ocp_aggregator_jobs_failed_total{final="true"}'), 0)).toBe(
+      1,
+    );
+    // at least the bad job's first attempt (concurrent first writes can add retried attempts of their own)
+    expect(
+      texts.reduce((n, t) => n + counter(t, 'ocp_aggregator_jobs_failed_total{final="false"}'), 0),
+    ).toBeGreaterThanOrEqual(1);
+  });
+
+  it("on SIGTERM finishes the running job, then exits 0", async () => {
+    const [b, c] = workers.filter((w) => w.name !== "worker-a");
+    const before = new Set([...b.logs, ...c.logs].filter((l) => l.msg === "job started").map((l) => l));
+    const [submitted] = await submitSummaryJobs(boss, [jobs[0]], {
+      retryLimit: 0,
+      retryDelaySeconds: 1,
+      timeoutSeconds: JOB_TIMEOUT_SECONDS,
+    });
+    const id = submitted.id as string;
+    const isStart = (line: { msg?: string; jobId?: string }) =>
+      line.msg === "job started" && line.jobId === id && !before.has(line);
+    const runner = await Promise.race([
+      b.waitForLog(isStart).then(() => b),
+      c.waitForLog(isStart).then(() => c),
+    ]);
+    const idle = runner === b ? c : b;
+    runner.kill("SIGTERM");
+    idle.kill("SIGTERM");
+    expect(await runner.exited).toEqual({ code: 0, signal: null });
+    expect(await idle.exited).toEqual({ code: 0, signal: null });
+    expect(runner.logs.some((line) => line.msg === "job done" && line.jobId === id)).toBe(true);
+    const [end] = await waitForJobs(boss, [id], { timeoutMs: 10_000 });
+    expect(end.state).toBe("completed");
+  });
+});
