@@ -13,13 +13,15 @@ export interface TestDataset {
   params: DatasetParams;
 }
 
+/** One dataset per size, each a different source; months 1, 2, 3 ... unless `month` fixes one for all. */
 export async function generateDatasets(
   root: string,
   sizes: { nodes: number; podsPerNode: number; days: number }[],
+  options: { month?: number } = {},
 ): Promise<TestDataset[]> {
   const datasets: TestDataset[] = [];
   for (const [index, size] of sizes.entries()) {
-    const month = (index % 12) + 1;
+    const month = options.month ?? (index % 12) + 1;
     const dir = join(root, `dataset-${index + 1}`);
     const result = await generateDataset({
       out: dir,
