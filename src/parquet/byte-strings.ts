@@ -25,13 +25,18 @@ export class ByteStringIds {
     let h = 0x811c9dc5 | 0;
     const head = length < 64 ? length : 48;
     for (let i = 0; i < head; i++) h = Math.imul(h ^ bytes[start + i], 0x01000193);
-    for (let i = Math.max(head, length - 16); i < length; i++) h = Math.imul(h ^ bytes[start + i], 0x01000193);
+    for (let i = Math.max(head, length - 16); i < length; i++)
+      h = Math.imul(h ^ bytes[start + i], 0x01000193);
     h ^= length;
     let slot = (h ^ (h >>> 16)) & this.mask;
     for (;;) {
       const entry = this.slots[slot];
       if (entry < 0) break;
-      if (this.hashes[entry] === h && this.lengths[entry] === length && this.sameBytes(entry, bytes, start, length)) {
+      if (
+        this.hashes[entry] === h &&
+        this.lengths[entry] === length &&
+        this.sameBytes(entry, bytes, start, length)
+      ) {
         return this.ids[entry];
       }
       slot = (slot + 1) & this.mask;
@@ -45,8 +50,12 @@ export class ByteStringIds {
   private sameBytes(entry: number, bytes: Uint8Array, start: number, length: number): boolean {
     const arena = this.arena;
     const offset = this.offsets[entry];
-    for (let i = 0; i < length; i++) if (arena[offset + i] !== bytes[start + i]) return false;
-    return true;
+    if (length < 32) {
+      for (let i = 0; i < length; i++) if (arena[offset + i] !== bytes[start + i]) return false;
+      return true;
+    }
+    // Long texts (label JSON): a native memcmp over the ranges, no views allocated.
+    return asBuffer(arena).compare(bytes, start, start + length, offset, offset + length) === 0;
   }
 
   private add(slot: number, h: number, bytes: Uint8Array, start: number, length: number, id: number): void {
@@ -88,6 +97,17 @@ export class ByteStringIds {
     this.slots = slots;
     this.mask = mask;
   }
+}
+
+const bufferViews = new WeakMap<Uint8Array, Buffer>();
+/** A Buffer over the same memory (cached per array), for Buffer#compare's range arguments. */
+function asBuffer(array: Uint8Array): Buffer {
+  let view = bufferViews.get(array);
+  if (!view) {
+    view = Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+    bufferViews.set(array, view);
+  }
+  return view;
 }
 
 function growTo(array: Int32Array, size: number): Int32Array<ArrayBuffer> {

@@ -7,11 +7,11 @@
  * per value. Rarer encodings (DELTA_*, BYTE_STREAM_SPLIT) fall back to hyparquet's page readers.
  */
 import type { Compressors, DataPageHeader, ParquetType, SchemaElement, SchemaTree } from "hyparquet";
-import type { DataPageHeaderV2 } from "hyparquet/src/types.js";
 import { parquetHeader } from "hyparquet/src/column.js";
 import { decompressPage, readDataPage, readDataPageV2 } from "hyparquet/src/datapage.js";
 import { readRleBitPackedHybrid } from "hyparquet/src/encoding.js";
 import { readPlain } from "hyparquet/src/plain.js";
+import type { DataPageHeaderV2 } from "hyparquet/src/types.js";
 import type { ByteStringIds } from "./byte-strings.js";
 import type { ColumnKind, DecodedColumn } from "./reader.js";
 
@@ -42,7 +42,9 @@ export function decodeColumnChunk(bytes: Uint8Array, opts: ChunkDecodeOptions): 
   if (opts.schemaPath.length !== 2) throw new Error("nested columns are not supported here");
   const convert = converterFor(opts);
   const isString = opts.kind === "string";
-  const out: Float64Array | Int32Array = isString ? new Int32Array(opts.numRows) : new Float64Array(opts.numRows);
+  const out: Float64Array | Int32Array = isString
+    ? new Int32Array(opts.numRows)
+    : new Float64Array(opts.numRows);
   let nulls: Uint8Array | null = null;
   const nullValue = isString ? -1 : Number.NaN;
   let dictionary: Float64Array | Int32Array | null = null;
@@ -52,11 +54,14 @@ export function decodeColumnChunk(bytes: Uint8Array, opts: ChunkDecodeOptions): 
   let row = 0;
   while (row < opts.numRows) {
     if (reader.offset >= bytes.byteLength) {
-      throw new Error(`column chunk ended after ${row} of ${opts.numRows} rows (corrupt or truncated page data)`);
+      throw new Error(
+        `column chunk ended after ${row} of ${opts.numRows} rows (corrupt or truncated page data)`,
+      );
     }
     const header = parquetHeader(reader);
     const size = header.compressed_page_size;
-    if (!(size >= 0) || reader.offset + size > bytes.byteLength) throw new Error("page runs past the column chunk");
+    if (!(size >= 0) || reader.offset + size > bytes.byteLength)
+      throw new Error("page runs past the column chunk");
     const pageBytes = bytes.subarray(reader.offset, reader.offset + size);
     reader.offset += size;
 
@@ -64,13 +69,23 @@ export function decodeColumnChunk(bytes: Uint8Array, opts: ChunkDecodeOptions): 
     if (header.type === "DICTIONARY_PAGE") {
       const dph = header.dictionary_page_header;
       if (!dph) throw new Error("dictionary page without header");
-      const raw = decompressPage(pageBytes, header.uncompressed_page_size, opts.codec as never, opts.compressors);
+      const raw = decompressPage(
+        pageBytes,
+        header.uncompressed_page_size,
+        opts.codec as never,
+        opts.compressors,
+      );
       dictionary = plainValues(raw, 0, dph.num_values, opts, convert);
       continue;
     } else if (header.type === "DATA_PAGE") {
       const daph = header.data_page_header;
       if (!daph) throw new Error("data page without header");
-      const raw = decompressPage(pageBytes, header.uncompressed_page_size, opts.codec as never, opts.compressors);
+      const raw = decompressPage(
+        pageBytes,
+        header.uncompressed_page_size,
+        opts.codec as never,
+        opts.compressors,
+      );
       page = dataPageV1(raw, daph, opts, convert, dictionary);
     } else if (header.type === "DATA_PAGE_V2") {
       const daph2 = header.data_page_header_v2;
@@ -83,7 +98,8 @@ export function decodeColumnChunk(bytes: Uint8Array, opts: ChunkDecodeOptions): 
 
     const { defs, values } = page;
     if (defs === null) {
-      if (values.length !== page.rows) throw new Error(`page holds ${values.length} values for ${page.rows} rows`);
+      if (values.length !== page.rows)
+        throw new Error(`page holds ${values.length} values for ${page.rows} rows`);
       out.set(values, row);
     } else {
       const maxDef = opts.maxDefinitionLevel;
@@ -159,12 +175,25 @@ function dataPageV2(
   }
   let raw = pageBytes.subarray(repLength + defLength);
   if (daph2.is_compressed !== false) {
-    raw = decompressPage(raw, header.uncompressed_page_size - repLength - defLength, opts.codec as never, opts.compressors);
+    raw = decompressPage(
+      raw,
+      header.uncompressed_page_size - repLength - defLength,
+      opts.codec as never,
+      opts.compressors,
+    );
   }
   const values = pageValues(raw, 0, present, daph2.encoding, opts, convert, dictionary);
   if (values) return { defs, values, rows };
   const decoded = readDataPageV2(pageBytes, header as never, decoderFor(opts) as never);
-  return fallback(decoded.definitionLevels, decoded.dataPage, rows, daph2.encoding, opts, convert, dictionary);
+  return fallback(
+    decoded.definitionLevels,
+    decoded.dataPage,
+    rows,
+    daph2.encoding,
+    opts,
+    convert,
+    dictionary,
+  );
 }
 
 /** Values of the common encodings, or null for an encoding left to hyparquet. */
@@ -199,7 +228,8 @@ function plainValues(
   opts: ChunkDecodeOptions,
   convert: ValueConverter,
 ): Float64Array | Int32Array {
-  if (opts.kind === "string" && opts.type === "BYTE_ARRAY") return plainStrings(raw, offset, count, opts.strings);
+  if (opts.kind === "string" && opts.type === "BYTE_ARRAY")
+    return plainStrings(raw, offset, count, opts.strings);
   if (opts.kind === "double" && opts.type === "DOUBLE") {
     if (offset + count * 8 > raw.byteLength) throw new Error("values run past the page (corrupt page)");
     const start = raw.byteOffset + offset;
@@ -257,7 +287,8 @@ function lookup(dictionary: Float64Array | Int32Array, codes: ArrayLike<number>)
   const size = dictionary.length;
   for (let i = 0; i < n; i++) {
     const code = codes[i];
-    if (code >= size) throw new Error(`dictionary code ${code} out of range (dictionary has ${size} entries)`);
+    if (code >= size)
+      throw new Error(`dictionary code ${code} out of range (dictionary has ${size} entries)`);
     out[i] = dictionary[code];
   }
   return out;
@@ -270,7 +301,8 @@ function plainStrings(page: Uint8Array, start: number, count: number, strings: B
   const end = page.length;
   for (let i = 0; i < count; i++) {
     if (offset + 4 > end) throw new Error("text value runs past the page (corrupt page)");
-    const length = page[offset] | (page[offset + 1] << 8) | (page[offset + 2] << 16) | (page[offset + 3] << 24);
+    const length =
+      page[offset] | (page[offset + 1] << 8) | (page[offset + 2] << 16) | (page[offset + 3] << 24);
     offset += 4;
     if (length < 0 || offset + length > end) throw new Error("text value runs past the page (corrupt page)");
     try {

@@ -7,13 +7,13 @@
 
 import type { FileMetaData, SchemaElement } from "hyparquet";
 import { parquetMetadataAsync } from "hyparquet";
-import { getMaxDefinitionLevel, getSchemaPath } from "hyparquet/src/schema.js";
-import { compressors } from "hyparquet-compressors";
 import type { ByteSource } from "../model.js";
-import { ByteStringIds } from "./byte-strings.js";
-import { decodeColumnChunk } from "./column-chunk.js";
+import type { ChunkDecoder, ChunkTask } from "./chunk-task.js";
+import { ChunkDecodeError } from "./decoders.js";
 import { ParquetReadError } from "./errors.js";
 
+export type { ChunkDecoder } from "./chunk-task.js";
+export { InlineDecoder, WorkerDecoder } from "./decoders.js";
 export { ParquetReadError } from "./errors.js";
 
 /** Maps text to small integer ids; the engine owns it, the reader fills it. */
@@ -86,7 +86,7 @@ export async function readRowGroup(
   source: ByteSource,
   rowGroup: number,
   requests: readonly ColumnRequest[],
-  interner: StringInterner,
+  decoder: ChunkDecoder,
 ): Promise<RowGroupBatch> {
   const group = file.metadata.row_groups[rowGroup];
   const numRows = Number(group.num_rows);
@@ -127,44 +127,32 @@ export async function readRowGroup(
     file.location,
   );
   let bytes = 0;
-  plans.forEach((plan, i) => {
-    const chunk = fetched[i];
-    bytes += chunk.byteLength;
-    const meta = group.columns[plan.chunkIndex].meta_data;
-    if (!meta) return;
-    const schemaPath = getSchemaPath(file.metadata.schema, [plan.request.name]);
-    try {
-      columns.set(
-        plan.request.name,
-        decodeColumnChunk(chunk, {
-          kind: plan.request.kind,
-          numRows,
-          element: plan.element,
-          type: meta.type,
-          codec: meta.codec,
-          schemaPath,
-          maxDefinitionLevel: getMaxDefinitionLevel(schemaPath),
-          compressors,
-          strings: byteIdsFor(interner),
-        }),
-      );
-    } catch (err) {
-      if (err instanceof ParquetReadError) throw err;
-      throw new ParquetReadError(file.location, rowGroup, plan.request.name, (err as Error).message, err);
-    }
+  const tasks: ChunkTask[] = plans.map((plan, i) => {
+    const meta = group.columns[plan.chunkIndex].meta_data as NonNullable<
+      (typeof group.columns)[number]["meta_data"]
+    >;
+    bytes += fetched[i].byteLength;
+    return {
+      bytes: fetched[i],
+      name: plan.request.name,
+      kind: plan.request.kind,
+      numRows,
+      type: meta.type,
+      codec: meta.codec,
+      schema: file.metadata.schema,
+    };
   });
-  return { location: file.location, rowGroup, numRows, columns, bytes };
-}
-
-/** One byte-level string cache per interner (i.e. per run), shared by all files and columns. */
-const byteIdCaches = new WeakMap<StringInterner, ByteStringIds>();
-function byteIdsFor(interner: StringInterner): ByteStringIds {
-  let cache = byteIdCaches.get(interner);
-  if (!cache) {
-    cache = new ByteStringIds((text) => interner.intern(text));
-    byteIdCaches.set(interner, cache);
+  let decoded: DecodedColumn[];
+  try {
+    decoded = await decoder.decode(tasks);
+  } catch (err) {
+    if (err instanceof ChunkDecodeError) {
+      throw new ParquetReadError(file.location, rowGroup, err.column, err.message, err);
+    }
+    throw new ParquetReadError(file.location, rowGroup, null, (err as Error).message, err);
   }
-  return cache;
+  plans.forEach((plan, i) => columns.set(plan.request.name, decoded[i]));
+  return { location: file.location, rowGroup, numRows, columns, bytes };
 }
 
 function allNullColumn(kind: ColumnKind, numRows: number): DecodedColumn {

@@ -8,10 +8,13 @@
 import { type EngineStats, SummaryEngine } from "../engine/summary-engine.js";
 import type { ByteSource, InputSource, ReferenceData, RunParams, SummaryRow } from "../model.js";
 import {
+  type ChunkDecoder,
+  InlineDecoder,
   openParquetFile,
   type ParquetFileHandle,
   type RowGroupBatch,
   readRowGroup,
+  WorkerDecoder,
 } from "../parquet/reader.js";
 import { type PlannedFile, planFiles } from "./plan.js";
 import { sortSummaryRows } from "./row-order.js";
@@ -32,8 +35,10 @@ export interface AggregateOptions {
   run: RunParams;
   reference: ReferenceData;
   mode?: RunMode;
-  /** Row groups decoded ahead of the one being aggregated, in streaming mode. */
+  /** Row groups decoded ahead of the one being aggregated, in streaming mode (default 2). */
   readAhead?: number;
+  /** Decode on a worker thread while this thread aggregates (default: when the compiled worker exists). */
+  decodeThread?: boolean;
   onProgress?: (progress: AggregateProgress) => void;
 }
 
@@ -79,9 +84,12 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
     bytes: 0,
   };
   const tasks = opened.flatMap((o) => o.handle.rowGroupRows.map((_, rowGroup) => ({ ...o, rowGroup })));
+  const decoder: ChunkDecoder =
+    (options.decodeThread !== false ? WorkerDecoder.tryCreate(engine.interner) : null) ??
+    new InlineDecoder(engine.interner);
   const read = (i: number): Promise<RowGroupBatch> => {
     const task = tasks[i];
-    return readRowGroup(task.handle, task.bytes, task.rowGroup, task.plan.columns, engine.interner);
+    return readRowGroup(task.handle, task.bytes, task.rowGroup, task.plan.columns, decoder);
   };
 
   const consume = (i: number, batch: RowGroupBatch) => {
@@ -96,20 +104,32 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
     options.onProgress?.({ ...progress });
   };
 
-  // Decoding interns strings, so batches are decoded strictly in task order; read-ahead overlaps I/O only.
-  if (mode === "in-memory") {
-    const start = performance.now();
-    const batches: RowGroupBatch[] = [];
-    for (let i = 0; i < tasks.length; i++) batches.push(await read(i));
-    seconds.read += (performance.now() - start) / 1000;
-    for (let i = 0; i < batches.length; i++) consume(i, batches[i]);
-  } else {
-    for (let i = 0; i < tasks.length; i++) {
+  try {
+    if (mode === "in-memory") {
+      // Read and decode everything first, then aggregate: the same engine calls in the same order.
       const start = performance.now();
-      const batch = await read(i);
+      const batches = await Promise.all(tasks.map((_, i) => read(i)));
       seconds.read += (performance.now() - start) / 1000;
-      consume(i, batch);
+      for (let i = 0; i < batches.length; i++) consume(i, batches[i]);
+    } else {
+      // Streaming: at most `readAhead` row groups decoded ahead of the one being aggregated.
+      const ahead = Math.max(1, options.readAhead ?? 2);
+      const inFlight: Promise<RowGroupBatch>[] = [];
+      let next = 0;
+      const fill = () => {
+        while (next < tasks.length && inFlight.length < ahead) inFlight.push(read(next++));
+      };
+      fill();
+      for (let i = 0; i < tasks.length; i++) {
+        const start = performance.now();
+        const batch = await (inFlight.shift() as Promise<RowGroupBatch>);
+        seconds.read += (performance.now() - start) / 1000;
+        fill();
+        consume(i, batch);
+      }
     }
+  } finally {
+    await decoder.close();
   }
 
   t = performance.now();
