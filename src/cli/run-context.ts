@@ -4,7 +4,7 @@
  */
 import { ConfigError, type ConfigOverrides, loadConfigDetailed } from "../config/index.js";
 import type { AppConfig } from "../config/schema.js";
-import { type Logger, createLogger } from "./logger.js";
+import { createLogger, type Logger } from "./logger.js";
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -19,7 +19,12 @@ export interface CommandContext {
 
 export function commandContext(configFile: string | undefined, overrides: ConfigOverrides): CommandContext {
   const warnings: string[] = [];
-  const loaded = loadConfigDetailed({ file: configFile, env: process.env, overrides, onWarning: (w) => warnings.push(w) });
+  const loaded = loadConfigDetailed({
+    file: configFile,
+    env: process.env,
+    overrides,
+    onWarning: (w) => warnings.push(w),
+  });
   const logger = createLogger({ level: loaded.config.logging.level, format: loaded.config.logging.format });
   for (const warning of warnings) logger.warn(warning);
   return { config: loaded.config, logger };
@@ -34,7 +39,8 @@ export async function runCommand(body: () => Promise<void>): Promise<never> {
     const usage = err instanceof ConfigError || err instanceof UsageError;
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`ocp-aggregator: ${usage ? "" : "run failed: "}${message}\n`);
-    if (process.env.OCP_AGG_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    if (process.env.OCP_AGG_DEBUG && err instanceof Error && err.stack)
+      process.stderr.write(`${err.stack}\n`);
     process.exit(usage ? EXIT_USAGE : EXIT_FAILED);
   }
 }

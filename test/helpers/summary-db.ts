@@ -1,8 +1,8 @@
 /** Reads summary rows back from PostgreSQL in the shape the comparison helpers take. */
 import type pg from "pg";
 import { SUMMARY_COLUMNS } from "../../src/model.js";
-import type { Row } from "../../src/verify/compare.js";
 import { NUMERIC_COLUMNS } from "../../src/verify/columns.js";
+import type { Row } from "../../src/verify/compare.js";
 
 export async function readSummaryRows(client: pg.Client, schema: string, sourceUuid: string): Promise<Row[]> {
   const columns = SUMMARY_COLUMNS.map((c) => `${c}::text AS ${c}`);

@@ -7,16 +7,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../../src/cli/logger.js";
 import { loadConfig } from "../../src/config/index.js";
 import type { AppConfig } from "../../src/config/schema.js";
-import { createLogger } from "../../src/cli/logger.js";
 import { loadDatasetParams } from "../../src/generate/params-file.js";
 import { runAggregateJob } from "../../src/run/job.js";
 import { uploadDirectory } from "../../src/source/upload.js";
 import { compareRowSets } from "../../src/verify/compare.js";
 import { readExpectedCsv } from "../../src/verify/expected-csv.js";
-import { type TestPostgres, startTestPostgres } from "../helpers/postgres.js";
-import { type TestS3, startTestS3 } from "../helpers/s3.js";
+import { startTestPostgres, type TestPostgres } from "../helpers/postgres.js";
+import { startTestS3, type TestS3 } from "../helpers/s3.js";
 import { countRows, readSummaryRows } from "../helpers/summary-db.js";
 
 const SAMPLE = join(import.meta.dirname, "..", "fixtures", "koku-samples", "sample-random");
@@ -95,7 +95,12 @@ describe("aggregate job", () => {
       region: "us-east-1",
     });
     const config = configFor(`s3://${s3.bucket}/koku`, {
-      s3: { endpoint: s3.endpoint, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, forcePathStyle: "true" },
+      s3: {
+        endpoint: s3.endpoint,
+        accessKeyId: s3.accessKeyId,
+        secretAccessKey: s3.secretAccessKey,
+        forcePathStyle: "true",
+      },
     });
     await runAggregateJob(config, { logger });
     const stored = await readSummaryRows(client, schema, params.run.sourceUuid);
@@ -117,9 +122,14 @@ describe("aggregate job", () => {
         `month=${String(params.run.month).padStart(2, "0")}`,
       );
       expect(readdirSync(podDir).length).toBeGreaterThan(0);
-      writeFileSync(join(podDir, "zzzz_corrupt_pod_usage.parquet"), Buffer.from("PAR1 this is not parquet PAR1"));
+      writeFileSync(
+        join(podDir, "zzzz_corrupt_pod_usage.parquet"),
+        Buffer.from("PAR1 this is not parquet PAR1"),
+      );
       const before = await readSummaryRows(client, schema, params.run.sourceUuid);
-      await expect(runAggregateJob(configFor(dir), { logger })).rejects.toThrow(/zzzz_corrupt_pod_usage\.parquet/);
+      await expect(runAggregateJob(configFor(dir), { logger })).rejects.toThrow(
+        /zzzz_corrupt_pod_usage\.parquet/,
+      );
       const after = await readSummaryRows(client, schema, params.run.sourceUuid);
       expect(compareRowSets(after, before).equal).toBe(true);
       expect(after.length).toBe(expected.length);

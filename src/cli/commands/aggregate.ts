@@ -1,9 +1,9 @@
 /** `ocp-aggregator aggregate`: one source/month from Parquet (local or S3) into PostgreSQL. */
 import type { Command } from "commander";
+import { runAggregateJob } from "../../run/job.js";
 import { createProgress, shouldShowProgress } from "../progress.js";
 import { formatRunReport } from "../report.js";
 import { commandContext, defined, runCommand } from "../run-context.js";
-import { runAggregateJob } from "../../run/job.js";
 
 export interface AggregateCliOptions {
   input?: string;
@@ -77,7 +77,9 @@ export function registerAggregateCommand(program: Command): void {
   addRunOptions(
     program
       .command("aggregate")
-      .description("summarise one source/month of OpenShift usage Parquet into reporting_ocpusagelineitem_daily_summary"),
+      .description(
+        "summarise one source/month of OpenShift usage Parquet into reporting_ocpusagelineitem_daily_summary",
+      ),
   )
     .option("--json", "print the run report as JSON on stdout")
     .action((options: AggregateCliOptions) =>
@@ -88,15 +90,22 @@ export function registerAggregateCommand(program: Command): void {
         try {
           const report = await runAggregateJob(config, {
             logger,
-            onStart: (totals) => progress.start({ files: totals.files, rowGroups: totals.rowGroups, bytes: 0 }),
+            onStart: (totals) =>
+              progress.start({ files: totals.files, rowGroups: totals.rowGroups, bytes: 0 }),
             onProgress: (p) => {
-              progress.advance({ rowGroups: p.rowGroups - last.rowGroups, rows: p.rows - last.rows, files: p.files - last.files });
+              progress.advance({
+                rowGroups: p.rowGroups - last.rowGroups,
+                rows: p.rows - last.rows,
+                files: p.files - last.files,
+              });
               last = { rowGroups: p.rowGroups, rows: p.rows, files: p.files };
             },
           });
           progress.stop();
           logger.info({ report }, "run complete");
-          process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatRunReport(report));
+          process.stdout.write(
+            options.json ? `${JSON.stringify(report, null, 2)}\n` : formatRunReport(report),
+          );
         } finally {
           progress.stop();
         }
