@@ -15,19 +15,52 @@ const MICROS_PER_MS = 1000;
 /** Receives each hourly row with the key Koku's daily regrouping uses for it (spec §2.4, minus the day). */
 export type RowSink = (type: ReportType, row: Row, groupKey: string) => void;
 
-/** Interns strings as UTF-8 bytes so each distinct value is encoded once. */
+/**
+ * Interns strings as UTF-8 bytes so each distinct value is encoded once. Bytes are views into shared
+ * slabs: tens of thousands of names cost no ArrayBuffer each.
+ */
 export class ByteInterner {
+  private static readonly SLAB_SIZE = 1 << 20;
   private readonly cache = new Map<string, Uint8Array>();
   private readonly encoder = new TextEncoder();
+  private slab = new Uint8Array(ByteInterner.SLAB_SIZE);
+  private used = 0;
 
   bytes(text: string | null): Uint8Array | null {
     if (text === null) return null;
     let bytes = this.cache.get(text);
     if (bytes === undefined) {
-      bytes = this.encoder.encode(text);
+      bytes = this.encode(text);
       this.cache.set(text, bytes);
     }
     return bytes;
+  }
+
+  private encode(text: string): Uint8Array {
+    const maxBytes = text.length * 3;
+    if (maxBytes > ByteInterner.SLAB_SIZE / 4) return this.encoder.encode(text);
+    if (this.used + maxBytes > this.slab.length) {
+      this.slab = new Uint8Array(ByteInterner.SLAB_SIZE);
+      this.used = 0;
+    }
+    const { written } = this.encoder.encodeInto(text, this.slab.subarray(this.used));
+    const view = this.slab.subarray(this.used, this.used + written);
+    this.used += written;
+    return view;
+  }
+}
+
+/** Short ids for long group identities: daily groups key on a few characters per row, not the full text. */
+class GroupIds {
+  private readonly ids = new Map<string, string>();
+
+  idOf(identity: string): string {
+    let id = this.ids.get(identity);
+    if (id === undefined) {
+      id = this.ids.size.toString(36);
+      this.ids.set(identity, id);
+    }
+    return id;
   }
 }
 
@@ -112,7 +145,6 @@ function labelsText(labels: Labels | null): string {
 export class HourlyRowProducer {
   readonly intervalMs: number;
   readonly intervalSeconds: number;
-  private readonly interner = new ByteInterner();
   private readonly pods: ResolvedPod[];
   private readonly storage: ResolvedStorageRow[];
   private readonly nodes: LabelledEntity[];
@@ -138,7 +170,10 @@ export class HourlyRowProducer {
     this.periodStartMicros = monthStartMs * MICROS_PER_MS;
     this.periodEndMicros = Date.UTC(spec.year, spec.month, 1) * MICROS_PER_MS;
     const nodesByName = new Map(spec.nodes.map((node) => [node.name, node]));
-    const b = (text: string | null) => this.interner.bytes(text);
+    const groupIds = new GroupIds();
+    // Local: the cache of strings is garbage once every entity holds its bytes.
+    const interner = new ByteInterner();
+    const b = (text: string | null) => interner.bytes(text);
 
     this.pods = spec.pods.map((pod) => {
       const node = pod.node === null ? undefined : nodesByName.get(pod.node);
@@ -156,7 +191,7 @@ export class HourlyRowProducer {
         labels: b(labelsToKokuJson(pod.labels)),
         node,
         role: b(node?.operatorRole ?? ""),
-        groupKey: [pod.namespace, pod.node ?? "\u0000null", pod.name, labels].join("\u0001"),
+        groupKey: groupIds.idOf([pod.namespace, pod.node ?? "\u0000null", pod.name, labels].join("\u0001")),
         fromMs: parseInstant(pod.activeFrom, dataStart),
         untilMs: parseInstant(pod.activeUntil, dataEnd),
       };
@@ -193,7 +228,9 @@ export class HourlyRowProducer {
           capacityBytes: volume.requestGiB * GIB,
           requestBytes: 0,
           usage: null,
-          groupKey: ["", "", "", "", volumeKey, labelsText(volume.labels), "{}"].join("\u0001"),
+          groupKey: groupIds.idOf(
+            ["", "", "", "", volumeKey, labelsText(volume.labels), "{}"].join("\u0001"),
+          ),
           fromMs,
           untilMs,
         });
@@ -216,15 +253,17 @@ export class HourlyRowProducer {
             capacityBytes: claim.capacityGiB * GIB,
             requestBytes: volume.requestGiB * GIB,
             usage: claim.usageGiB,
-            groupKey: [
-              claim.namespace,
-              node,
-              podName,
-              claim.name,
-              volumeKey,
-              labelsText(volume.labels),
-              labelsText(claim.labels),
-            ].join("\u0001"),
+            groupKey: groupIds.idOf(
+              [
+                claim.namespace,
+                node,
+                podName,
+                claim.name,
+                volumeKey,
+                labelsText(volume.labels),
+                labelsText(claim.labels),
+              ].join("\u0001"),
+            ),
             fromMs,
             untilMs,
           });
@@ -236,14 +275,14 @@ export class HourlyRowProducer {
       .filter((node) => node.reportLabels)
       .map((node) => ({
         name: b(node.name),
-        versions: versionsOf(this.interner, node.labels),
+        versions: versionsOf(interner, node.labels),
         keyPrefix: `${node.name}\u0001`,
       }));
     this.namespaces = spec.namespaces
       .filter((ns) => ns.reportLabels)
       .map((ns) => ({
         name: b(ns.name),
-        versions: versionsOf(this.interner, ns.labels),
+        versions: versionsOf(interner, ns.labels),
         keyPrefix: `${ns.name}\u0001`,
       }));
   }

@@ -1,49 +1,41 @@
 /**
- * The generator's programmatic API: build a cluster description (scenario, description file or scale
- * preset), write its Koku-shaped Parquet and params.json, optionally copy the tree to S3.
+ * The generator's programmatic API: build a cluster description (scenario, description file or size),
+ * write its Koku-shaped Parquet and params.json, optionally copy the tree to S3.
  * The CLI, the demo, tests and benchmarks all call `generateDataset`.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import type { S3ConnectionOptions } from "../source/s3-client.js";
 import { parseS3Url } from "../source/s3-client.js";
 import { uploadDirectory } from "../source/upload.js";
-import { type RowCounts, writeDataset } from "./dataset-writer.js";
-import { isNiseDescription, parseNiseDescription } from "./nise-format.js";
-import { parseOwnDescription } from "./own-format.js";
-import { type DatasetParams, datasetParamsFrom, paramsFileFor, writeParamsFile } from "./params-file.js";
+import type { RowCounts } from "./dataset-writer.js";
+import type { DescribeOptions } from "./describe.js";
+import { type DatasetParams, datasetParamsFrom } from "./params-file.js";
 import type { Compression } from "./parquet-output.js";
-import { SCALE_PRESETS, type ScalePreset, scaleCluster } from "./scale.js";
-import { loadScenario } from "./scenarios.js";
-import type { DatasetSpec } from "./spec.js";
+import { type ProgressListener, runWriteJob, type WriteJob, type WriteJobResult } from "./write-job.js";
 
+export { describeDataset } from "./describe.js";
 export { loadDatasetParams } from "./params-file.js";
 export { SCALE_PRESETS, type ScalePreset } from "./scale.js";
 export { listScenarios } from "./scenarios.js";
 
-export interface GenerateOptions {
+export interface GenerateOptions extends DescribeOptions {
   /** A local directory or `s3://bucket/prefix` (generated locally in a temporary folder, then uploaded). */
   out: string;
-  /** Exactly one source: a named scenario, a description file (ours or nise's YAML), or a size. */
-  scenario?: string;
-  descriptionFile?: string;
-  scale?: ScalePreset;
-  /** A custom size (instead of a preset): nodes × pods per node × days. */
-  size?: { nodes: number; podsPerNode: number; days: number };
-  /** First day for scale runs (default 2025-10-01). */
-  startDate?: string;
-  seed?: number;
   rowGroupSize?: number;
   compression?: Compression;
-  /** Overrides of the description. */
-  filesPerType?: number;
-  intervalMinutes?: number;
-  nodeRoleColumn?: boolean;
   /** Replace an existing dataset in `out` (its data/parquet tree and params.json); otherwise refuse. */
   overwrite?: boolean;
   s3?: S3ConnectionOptions;
-  onProgress?: (done: { intervals: number; totalIntervals: number; podRows: number }) => void;
+  onProgress?: ProgressListener;
+  /**
+   * Heap limit (MB) of the worker thread that writes the files (default 200). Ignored when running
+   * from TypeScript sources (tests), where the job runs inline.
+   */
+  memoryLimitMB?: number;
 }
 
 export interface GenerateResult {
@@ -53,49 +45,13 @@ export interface GenerateResult {
   counts: RowCounts;
   seconds: number;
   files: string[];
-  spec: DatasetSpec;
 }
 
 export const DEFAULT_ROW_GROUP_SIZE = 100_000;
+export const DEFAULT_MEMORY_LIMIT_MB = 200;
 
-/** Builds the description the options name, with the overrides applied. */
-export function describeDataset(options: GenerateOptions): DatasetSpec {
-  const sources = [options.scenario, options.descriptionFile, options.scale, options.size].filter(
-    (s) => s !== undefined,
-  );
-  if (sources.length !== 1)
-    throw new Error("give exactly one of scenario, description file, scale preset or size");
-  const seed = options.seed ?? 1;
-  let spec: DatasetSpec;
-  if (options.scenario !== undefined) spec = loadScenario(options.scenario);
-  else if (options.descriptionFile !== undefined) spec = loadDescriptionFile(options.descriptionFile, seed);
-  else {
-    const size = options.size ?? SCALE_PRESETS[options.scale as ScalePreset];
-    if (!size)
-      throw new Error(
-        `unknown scale preset ${options.scale}; known: ${Object.keys(SCALE_PRESETS).join(", ")}`,
-      );
-    spec = scaleCluster({ ...size, startDate: options.startDate ?? "2025-10-01", seed });
-  }
-  if (options.filesPerType !== undefined) spec.filesPerType = options.filesPerType;
-  if (options.intervalMinutes !== undefined) spec.intervalMinutes = options.intervalMinutes;
-  if (options.nodeRoleColumn !== undefined) spec.nodeRoleColumn = options.nodeRoleColumn;
-  if (
-    !Number.isInteger(spec.intervalMinutes) ||
-    spec.intervalMinutes <= 0 ||
-    1440 % spec.intervalMinutes !== 0
-  ) {
-    throw new Error(`interval minutes must divide a day (e.g. 60, 30, 15), not ${spec.intervalMinutes}`);
-  }
-  return spec;
-}
-
-export function loadDescriptionFile(path: string, seed: number): DatasetSpec {
-  const text = readFileSync(path, "utf8");
-  return isNiseDescription(text)
-    ? parseNiseDescription(text, { seed, origin: path })
-    : parseOwnDescription(text, path);
-}
+/** The compiled worker entry; absent when this module runs from .ts sources (vitest). */
+const WORKER_FILE = fileURLToPath(new URL("./write-worker.js", import.meta.url));
 
 /** Clears a previous dataset's tree in `dir`, or refuses when there is one and overwrite is off. */
 function prepareLocalDir(dir: string, overwrite: boolean): void {
@@ -109,35 +65,63 @@ function prepareLocalDir(dir: string, overwrite: boolean): void {
   rmSync(paramsFile, { force: true });
 }
 
+/** Runs the job in a worker thread whose heap is capped, so memory stays bounded at any size. */
+function runInWorker(
+  job: WriteJob,
+  memoryLimitMB: number,
+  onProgress?: ProgressListener,
+): Promise<WriteJobResult> {
+  return new Promise((resolvePromise, reject) => {
+    const worker = new Worker(WORKER_FILE, {
+      workerData: job,
+      resourceLimits: { maxOldGenerationSizeMb: memoryLimitMB },
+    });
+    let result: WriteJobResult | undefined;
+    worker.on("message", (message: { kind: string; done?: unknown; result?: WriteJobResult }) => {
+      if (message.kind === "progress") onProgress?.(message.done as Parameters<ProgressListener>[0]);
+      else if (message.kind === "result") result = message.result;
+    });
+    worker.on("error", (error) => {
+      const oom = (error as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY";
+      reject(
+        oom ? new Error(`the generator ran out of its ${memoryLimitMB} MB heap; raise memoryLimitMB`) : error,
+      );
+    });
+    worker.on("exit", (code) => {
+      if (result) resolvePromise(result);
+      else reject(new Error(`the generator's worker thread stopped (exit code ${code}) before finishing`));
+    });
+  });
+}
+
 export async function generateDataset(options: GenerateOptions): Promise<GenerateResult> {
   const started = performance.now();
-  const spec = describeDataset(options);
   const toS3 = options.out.startsWith("s3://");
+  const target = toS3 ? parseS3Url(options.out) : undefined;
   const localDir = toS3 ? mkdtempSync(join(tmpdir(), "ocp-generate-")) : resolve(options.out);
   try {
     if (!toS3) prepareLocalDir(localDir, options.overwrite ?? false);
-    const written = writeDataset(spec, {
+    const { out: _out, overwrite: _overwrite, s3: _s3, onProgress, memoryLimitMB, ...describe } = options;
+    const job: WriteJob = {
+      ...describe,
       outDir: localDir,
-      seed: options.seed ?? 1,
       rowGroupSize: options.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE,
       compression: options.compression ?? "snappy",
-      onProgress: options.onProgress,
-    });
-    const paramsFile = paramsFileFor(spec, written.sourceUuid, written.counts);
-    const paramsPath = writeParamsFile(localDir, paramsFile);
-    let files = [...written.files, paramsPath];
-    if (toS3) {
-      const target = parseS3Url(options.out);
+    };
+    const written = existsSync(WORKER_FILE)
+      ? await runInWorker(job, memoryLimitMB ?? DEFAULT_MEMORY_LIMIT_MB, onProgress)
+      : runWriteJob(job, onProgress);
+    let files = written.files;
+    if (target) {
       await uploadDirectory(localDir, { ...options.s3, bucket: target.bucket, prefix: target.prefix });
       files = files.map((f) => `s3://${target.bucket}/${target.prefix}${f.slice(localDir.length + 1)}`);
     }
     return {
       dir: toS3 ? options.out : localDir,
-      params: datasetParamsFrom(paramsFile),
+      params: datasetParamsFrom(written.paramsFile),
       counts: written.counts,
       seconds: (performance.now() - started) / 1000,
       files,
-      spec,
     };
   } finally {
     if (toS3) rmSync(localDir, { recursive: true, force: true });

@@ -81,8 +81,19 @@ const SYSTEM_NAMESPACES = {
   worker: ["openshift-dns", "openshift-sdn", "kube-system"],
 };
 
+/** Series are read-only once built: share one empty day map, and one object per repeated value. */
+const NO_DAY_VALUES: Record<string, number> = Object.freeze({}) as Record<string, number>;
+const seriesCache = new Map<string, Series>();
+
 function series(base: number, jitter: number): Series {
-  return { base, byDay: {}, jitter };
+  const key = `${base}|${jitter}`;
+  let cached = seriesCache.get(key);
+  if (cached === undefined) {
+    cached = { base, byDay: NO_DAY_VALUES, jitter };
+    // Random bases are unique: caching them would only grow the cache.
+    if (jitter === 0) seriesCache.set(key, cached);
+  }
+  return cached;
 }
 
 function hex(random: SeededRandom, length: number): string {
