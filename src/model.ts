@@ -7,7 +7,12 @@
 export type KokuSqlFlavor = "trino" | "onprem";
 
 export type ReportType = "pod_usage" | "storage_usage" | "node_labels" | "namespace_labels";
-export const REPORT_TYPES: readonly ReportType[] = ["pod_usage", "storage_usage", "node_labels", "namespace_labels"];
+export const REPORT_TYPES: readonly ReportType[] = [
+  "pod_usage",
+  "storage_usage",
+  "node_labels",
+  "namespace_labels",
+];
 
 /** One source/month run (spec §1). Dates are `YYYY-MM-DD`, UTC, inclusive. */
 export interface RunParams {
@@ -55,7 +60,12 @@ export interface InputSource {
   /** e.g. `/data/koku` or `s3://bucket/prefix` (never credentials). */
   describe(): string;
   /** Every Parquet file of the run's month (hourly and daily trees), sorted by location. */
-  list(query: { orgId: string | null; sourceUuid: string; year: number; month: number }): Promise<InputFile[]>;
+  list(query: {
+    orgId: string | null;
+    sourceUuid: string;
+    year: number;
+    month: number;
+  }): Promise<InputFile[]>;
   open(file: InputFile): Promise<ByteSource>;
   close(): Promise<void>;
 }
@@ -186,7 +196,10 @@ export const STORAGE_USAGE_COLUMNS = {
   optional: ["node", "csi_driver", "csi_volume_handle"],
 } as const;
 
-export const NODE_LABELS_COLUMNS = { required: ["interval_start", "node", "node_labels"], optional: [] } as const;
+export const NODE_LABELS_COLUMNS = {
+  required: ["interval_start", "node", "node_labels"],
+  optional: [],
+} as const;
 export const NAMESPACE_LABELS_COLUMNS = {
   required: ["interval_start", "namespace", "namespace_labels"],
   optional: [],

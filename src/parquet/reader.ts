@@ -151,7 +151,7 @@ export async function readRowGroup(
     }
     throw new ParquetReadError(file.location, rowGroup, null, (err as Error).message, err);
   }
-  plans.forEach((plan, i) => columns.set(plan.request.name, decoded[i]));
+  for (let i = 0; i < plans.length; i++) columns.set(plans[i].request.name, decoded[i]);
   return { location: file.location, rowGroup, numRows, columns, bytes };
 }
 
