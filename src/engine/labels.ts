@@ -16,6 +16,7 @@ export class LabelTextError extends Error {}
 export class LabelCatalog {
   private readonly entries: [string, string][][] = [[]];
   private readonly json: string[] = ["{}"];
+  private readonly fragments: string[][] = [[]];
   private readonly byJson = new Map<string, number>([["{}", EMPTY_MAP]]);
   private readonly enabled: Set<string> | null;
   private readonly mergeCache = new Map<string, number>();
@@ -61,9 +62,34 @@ export class LabelCatalog {
     const cacheKey = ids.length === 3 ? `${ids[0]},${ids[1]},${ids[2]}` : ids.join(",");
     const cached = this.mergeCache.get(cacheKey);
     if (cached !== undefined) return cached;
-    const merged = new Map<string, string>();
-    for (const id of ids) for (const [key, value] of this.entries[id]) merged.set(key, value);
-    const result = this.idOf([...merged]);
+    // Every map's entries are sorted by key: a k-way merge keeps them sorted, the later map winning ties,
+    // and the JSON is assembled from each entry's precomputed fragment.
+    const cursors = ids.map(() => 0);
+    const pairs: [string, string][] = [];
+    const fragments: string[] = [];
+    for (;;) {
+      let smallest: string | null = null;
+      for (let m = 0; m < ids.length; m++) {
+        const entries = this.entries[ids[m]];
+        if (cursors[m] < entries.length) {
+          const key = entries[cursors[m]][0];
+          if (smallest === null || key < smallest) smallest = key;
+        }
+      }
+      if (smallest === null) break;
+      let winner = -1;
+      let winnerIndex = -1;
+      for (let m = 0; m < ids.length; m++) {
+        const entries = this.entries[ids[m]];
+        if (cursors[m] < entries.length && entries[cursors[m]][0] === smallest) {
+          winner = m;
+          winnerIndex = cursors[m]++;
+        }
+      }
+      pairs.push(this.entries[ids[winner]][winnerIndex]);
+      fragments.push(this.fragments[ids[winner]][winnerIndex]);
+    }
+    const result = this.register(pairs, fragments);
     this.mergeCache.set(cacheKey, result);
     return result;
   }
@@ -75,12 +101,21 @@ export class LabelCatalog {
 
   private idOf(pairs: [string, string][]): number {
     pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    const text = `{${pairs.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(",")}}`;
+    return this.register(
+      pairs,
+      pairs.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`),
+    );
+  }
+
+  /** The id of a map given its key-sorted entries and their JSON fragments. */
+  private register(pairs: [string, string][], fragments: string[]): number {
+    const text = `{${fragments.join(",")}}`;
     let id = this.byJson.get(text);
     if (id === undefined) {
       id = this.json.length;
       this.json.push(text);
       this.entries.push(pairs);
+      this.fragments.push(fragments);
       this.byJson.set(text, id);
     }
     return id;
