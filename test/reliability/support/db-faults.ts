@@ -4,23 +4,25 @@
  * error with a chosen SQLSTATE (disk full), and a look at the job's own backends in pg_stat_activity.
  */
 import type pg from "pg";
+import { quoteIdent } from "./harness.js";
 
 const TABLE = "reporting_ocpusagelineitem_daily_summary";
 const TRIGGER = "reliability_fault";
 /** Application name the job's connections carry (src/sink/connection.ts). */
 export const JOB_APPLICATION = "ocp-aggregator";
 
-const table = (schema: string) => `"${schema}".${TABLE}`;
+const table = (schema: string) => `${quoteIdent(schema)}.${TABLE}`;
+const inSchema = (schema: string, name: string) => `${quoteIdent(schema)}.${name}`;
 
 async function installTrigger(admin: pg.Client, schema: string, body: string): Promise<void> {
   await removeFaultTrigger(admin, schema);
-  await admin.query(`CREATE FUNCTION "${schema}".${TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS $fn$
+  await admin.query(`CREATE FUNCTION ${inSchema(schema, TRIGGER)}() RETURNS trigger LANGUAGE plpgsql AS $fn$
     BEGIN
       ${body}
       RETURN NEW;
     END $fn$`);
   await admin.query(
-    `CREATE TRIGGER ${TRIGGER} BEFORE INSERT ON ${table(schema)} FOR EACH ROW EXECUTE FUNCTION "${schema}".${TRIGGER}()`,
+    `CREATE TRIGGER ${TRIGGER} BEFORE INSERT ON ${table(schema)} FOR EACH ROW EXECUTE FUNCTION ${inSchema(schema, TRIGGER)}()`,
   );
 }
 
@@ -45,17 +47,17 @@ export async function failCopyWith(
   await installTrigger(
     admin,
     schema,
-    `IF nextval('"${schema}".${TRIGGER}_rows') = 3 THEN
+    `IF nextval('${inSchema(schema, `${TRIGGER}_rows`)}') = 3 THEN
         RAISE EXCEPTION USING ERRCODE = '${sqlstate}', MESSAGE = ${quoteLiteral(message)};
       END IF;`,
   );
-  await admin.query(`CREATE SEQUENCE "${schema}".${TRIGGER}_rows`);
+  await admin.query(`CREATE SEQUENCE ${inSchema(schema, `${TRIGGER}_rows`)}`);
 }
 
 export async function removeFaultTrigger(admin: pg.Client, schema: string): Promise<void> {
   await admin.query(`DROP TRIGGER IF EXISTS ${TRIGGER} ON ${table(schema)}`);
-  await admin.query(`DROP FUNCTION IF EXISTS "${schema}".${TRIGGER}()`);
-  await admin.query(`DROP SEQUENCE IF EXISTS "${schema}".${TRIGGER}_rows`);
+  await admin.query(`DROP FUNCTION IF EXISTS ${inSchema(schema, TRIGGER)}()`);
+  await admin.query(`DROP SEQUENCE IF EXISTS ${inSchema(schema, `${TRIGGER}_rows`)}`);
 }
 
 /** Takes advisory lock `key` on the admin session (blocking every blockCopyOnLock trigger) until released. */

@@ -144,7 +144,7 @@ export function onlyFile(
  * equal exactly when the table holds the same rows (uuids aside).
  */
 export async function snapshotRows(client: pg.Client, schema: string, sourceUuid: string): Promise<string[]> {
-  const table = `"${schema}".reporting_ocpusagelineitem_daily_summary`;
+  const table = `${quoteIdent(schema)}.reporting_ocpusagelineitem_daily_summary`;
   const exists = await client.query("SELECT to_regclass($1) IS NOT NULL AS present", [table]);
   if (!exists.rows[0].present) return [];
   const columns = SUMMARY_COLUMNS.map((c) => `coalesce(${c}::text, '∅')`).join(" || '|' || ");
@@ -152,6 +152,10 @@ export async function snapshotRows(client: pg.Client, schema: string, sourceUuid
     sourceUuid,
   ]);
   return result.rows.map((r) => r.line as string).sort();
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
 }
 
 let sharedRunner: Promise<ReferenceRunner> | null = null;
