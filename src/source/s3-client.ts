@@ -55,7 +55,11 @@ export function createS3Client(options: S3ConnectionOptions): S3Client {
   });
 }
 
-/** The SDK warns that streaming uploads are "non-retryable"; ours are retried (retry.ts), so drop that one. */
+/**
+ * The SDK warns that streaming uploads are "non-retryable"; ours are retried (retry.ts), so drop that one.
+ * Its error log dumps every failed attempt (raw error objects, stacks) to stderr past the redacting logger;
+ * the retry loop reports the outcome once, with secrets masked, so those dumps are dropped too.
+ */
 const sdkLogger = {
   debug: () => {},
   info: () => {},
@@ -63,7 +67,7 @@ const sdkLogger = {
     if (String(args[0]).includes("non-retryable streaming request")) return;
     console.warn(...args);
   },
-  error: (...args: unknown[]) => console.error(...args),
+  error: () => {},
 };
 
 export function retryPolicyOf(options: S3ConnectionOptions): RetryPolicy {
