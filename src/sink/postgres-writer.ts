@@ -127,10 +127,15 @@ export async function writeSummaryRows(
 
 /** Creates schema and table in their own short transaction when missing; describes the table. */
 async function prepareTable(client: pg.Client, schema: string): Promise<SummaryTableInfo> {
-  const table = await inspectSummaryTable(client, schema);
-  if (table.exists) return table;
-  await ensureSummaryTable(client, schema);
-  return inspectSummaryTable(client, schema);
+  let table = await inspectSummaryTable(client, schema);
+  if (!table.exists) {
+    await ensureSummaryTable(client, schema);
+    table = await inspectSummaryTable(client, schema);
+  }
+  // A table made by an older Koku (or by hand) may lack columns we write: say which, before touching anything.
+  const missing = copyColumns(!table.uuidHasDefault).filter((column) => !table.columns.includes(column));
+  if (missing.length > 0) throw new Error(`the existing table lacks column(s) ${missing.join(", ")}`);
+  return table;
 }
 
 /**

@@ -209,4 +209,26 @@ describe("Koku-created tables", () => {
       },
     ]);
   });
+
+  it("names the columns an older table lacks, before changing anything", async () => {
+    await kokuLikeTable("koku_old", false);
+    await client.query(`ALTER TABLE koku_old.${TABLE} DROP COLUMN all_labels, DROP COLUMN cost_category_id`);
+    await client.query(
+      `INSERT INTO koku_old.${TABLE} (uuid, usage_start, usage_end, source_uuid) VALUES (gen_random_uuid(), '2025-10-30', '2025-10-30', $1)`,
+      [SOURCE_A],
+    );
+    const opts = {
+      schema: "koku_old",
+      sourceUuid: SOURCE_A,
+      startDate: "2025-10-30",
+      endDate: "2025-10-30",
+      year: 2025,
+      month: 10,
+    };
+    await expect(writeSummaryRows(client, opts, [podRow()])).rejects.toThrow(
+      /failed during prepare table: the existing table lacks column\(s\) all_labels, cost_category_id/,
+    );
+    const count = await client.query(`SELECT count(*)::int AS n FROM koku_old.${TABLE}`);
+    expect(count.rows[0].n).toBe(1);
+  });
 });
