@@ -38,6 +38,8 @@ export interface JobOutput {
   outputRows: number;
   deletedRows: number;
   seconds: number;
+  /** Where the time went (list, read, aggregate, finish, write): the run report's phases. */
+  phases: Record<string, number>;
 }
 
 export async function runQueuedJob(context: JobRunnerContext, job: QueuedJob): Promise<JobOutput> {
@@ -86,6 +88,9 @@ export async function runQueuedJob(context: JobRunnerContext, job: QueuedJob): P
       outputRows: report.outputRows.total,
       deletedRows: report.deletedRows,
       seconds: Number(seconds.toFixed(3)),
+      phases: Object.fromEntries(
+        Object.entries(report.seconds).map(([phase, s]) => [phase, Number(s.toFixed(3))]),
+      ),
     };
   } catch (error) {
     const final = job.retryCount >= job.retryLimit;

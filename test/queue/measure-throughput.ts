@@ -7,7 +7,7 @@
  * Prints per-job seconds, jobs per minute and input rows per second as JSON.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { createLogger } from "../../src/cli/logger.js";
@@ -75,7 +75,16 @@ try {
       { timeoutMs: 1_800_000, pollMs: 200 },
     );
     const wall = (performance.now() - started) / 1000;
-    const outputs = ended.map((s) => s.output as { inputRows: number; seconds: number; attempt: number });
+    const outputs = ended.map(
+      (s) =>
+        s.output as { inputRows: number; seconds: number; attempt: number; phases: Record<string, number> },
+    );
+    const meanPhases = Object.fromEntries(
+      Object.keys(outputs[0].phases).map((phase) => [
+        phase,
+        Number((outputs.reduce((n, o) => n + o.phases[phase], 0) / outputs.length).toFixed(2)),
+      ]),
+    );
     const inputRows = outputs.reduce((n, o) => n + o.inputRows, 0);
     results.push({
       workers: workerCount,
@@ -85,6 +94,8 @@ try {
       inputRowsPerJob: Math.round(inputRows / measured.length),
       wallSeconds: Number(wall.toFixed(2)),
       meanJobSeconds: Number((outputs.reduce((n, o) => n + o.seconds, 0) / outputs.length).toFixed(2)),
+      meanPhases,
+      loadAverage1m: Number(loadavg()[0].toFixed(1)),
       jobsPerMinute: Number(((measured.length / wall) * 60).toFixed(1)),
       inputRowsPerSecond: Math.round(inputRows / wall),
     });
@@ -92,7 +103,7 @@ try {
     await Promise.all(workers.map((w) => w.exited));
   }
   await boss.stop({ graceful: false });
-  console.log(JSON.stringify({ size: { nodes, podsPerNode, days }, results }, null, 2));
+  console.log(JSON.stringify({ size: { nodes, podsPerNode, days }, cpus: cpus().length, results }, null, 2));
 } finally {
   await db.stop();
   cli.remove();

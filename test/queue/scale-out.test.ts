@@ -14,13 +14,17 @@ import { createLogger } from "../../src/cli/logger.js";
 import { loadConfig } from "../../src/config/index.js";
 import {
   type JobStatus,
+  jobStatus,
   mergeOverrides,
   openBoss,
   payloadOverrides,
+  runKey,
+  SUMMARY_QUEUE,
   type SummaryJobPayload,
   submitSummaryJobs,
   waitForJobs,
 } from "../../src/queue/index.js";
+import { withRunLock } from "../../src/queue/job-lock.js";
 import { runAggregateJob } from "../../src/run/job.js";
 import { seedReferenceData } from "../../src/sink/reference-tables.js";
 import { compareRowSets } from "../../src/verify/compare.js";
@@ -77,6 +81,14 @@ async function metricsOf(worker: CliProcess): Promise<string> {
   return response.text();
 }
 
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 function counter(text: string, name: string): number {
   return text
     .split("\n")
@@ -115,6 +127,65 @@ afterAll(async () => {
   await db?.stop();
   cli?.remove();
   if (root) rmSync(root, { recursive: true, force: true });
+});
+
+describe("queue semantics without workers", () => {
+  it("coalesces a submit into an identical job that still waits; a cancelled one no longer counts", async () => {
+    const firstDay = `${jobs[5].year}-${String(jobs[5].month).padStart(2, "0")}-01`;
+    const oneDay: SummaryJobPayload = { ...jobs[5], startDate: firstDay, endDate: firstDay };
+    const policy = { retryLimit: 0, retryDelaySeconds: 1, timeoutSeconds: 60 };
+    const [first] = await submitSummaryJobs(boss, [oneDay], policy);
+    const [second] = await submitSummaryJobs(boss, [oneDay], policy);
+    expect(first.id).toEqual(expect.any(String));
+    expect(second.id).toBeNull();
+    expect(second.key).toBe(first.key);
+    await boss.cancel(SUMMARY_QUEUE, first.id as string);
+    const [third] = await submitSummaryJobs(boss, [oneDay], policy);
+    expect(third.id).toEqual(expect.any(String));
+    await boss.cancel(SUMMARY_QUEUE, third.id as string);
+  });
+
+  it("runs one job per source/month at a time: a second one waits for the first", async () => {
+    const order: string[] = [];
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const first = withRunLock(
+      db.url,
+      "source-a/2025-01",
+      () => order.push("first waits"),
+      async () => {
+        order.push("first runs");
+        await held;
+        order.push("first ends");
+      },
+    );
+    await until(() => order.includes("first runs"));
+    const second = withRunLock(
+      db.url,
+      "source-a/2025-01",
+      () => order.push("second waits"),
+      async () => {
+        order.push("second runs");
+      },
+    );
+    const other = withRunLock(
+      db.url,
+      "source-b/2025-01",
+      () => order.push("other waits"),
+      async () => {
+        order.push("other runs");
+      },
+    );
+    await other;
+    await until(() => order.includes("second waits"));
+    // another source/month runs at once; the same one waits
+    expect([...order].sort()).toEqual(["first runs", "other runs", "second waits"]);
+    release();
+    await Promise.all([first, second]);
+    expect(order.slice(3)).toEqual(["first ends", "second runs"]);
+  });
 });
 
 describe("workers on the job queue", () => {
@@ -262,5 +333,46 @@ describe("workers on the job queue", () => {
     expect(runner.logs.some((line) => line.msg === "job done" && line.jobId === id)).toBe(true);
     const [end] = await waitForJobs(boss, [id], { timeoutMs: 10_000 });
     expect(end.state).toBe("completed");
+  });
+
+  it("on SIGTERM hands a job that outlasts the grace period back to the queue; another worker completes it", async () => {
+    const job = jobs[0];
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // hold the job's source/month lock, so the worker's attempt is surely still running at SIGTERM
+    let locked = false;
+    const holder = withRunLock(
+      db.url,
+      runKey(job),
+      () => {},
+      async () => {
+        locked = true;
+        await held;
+      },
+    );
+    await until(() => locked);
+    const leaving = startWorker("worker-d", ["--shutdown-grace-seconds", "1"]);
+    const [submitted] = await submitSummaryJobs(boss, [job], {
+      retryLimit: 1,
+      retryDelaySeconds: 1,
+      timeoutSeconds: JOB_TIMEOUT_SECONDS,
+    });
+    const id = submitted.id as string;
+    await leaving.waitForLog((line) => line.msg === "waiting for an earlier job of the same source/month");
+    leaving.kill("SIGTERM");
+    expect(await leaving.exited).toEqual({ code: 0, signal: null });
+    const handedBack = await jobStatus(boss, id);
+    expect(handedBack.state).toBe("retry");
+    expect(JSON.stringify(handedBack.output)).toContain("shut down while active");
+    release();
+    await holder;
+    const next = startWorker("worker-e");
+    const [end] = await waitForJobs(boss, [id], { timeoutMs: 30_000, pollMs: 300 });
+    expect(end.state).toBe("completed");
+    expect((end.output as { attempt: number }).attempt).toBe(2);
+    next.kill("SIGTERM");
+    expect(await next.exited).toEqual({ code: 0, signal: null });
   });
 });
