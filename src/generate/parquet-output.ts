@@ -102,7 +102,8 @@ export class ParquetFileOutput {
       return { name: column.name, data: data as ColumnSource["data"] };
     });
     this.writer.write({ columnData, rowGroupSize: n });
-    this.resetBuffers();
+    // write() is synchronous and copies what it needs: the buffers are reused at their grown size.
+    this.buffered = 0;
   }
 
   close(): void {
