@@ -38,6 +38,8 @@ export interface JobOutput {
   outputRows: number;
   deletedRows: number;
   seconds: number;
+  /** CPU seconds of the worker process during the job (exactly the job's own at concurrency 1). */
+  cpuSeconds: number;
   /** Where the time went (list, read, aggregate, finish, write): the run report's phases. */
   phases: Record<string, number>;
 }
@@ -45,6 +47,7 @@ export interface JobOutput {
 export async function runQueuedJob(context: JobRunnerContext, job: QueuedJob): Promise<JobOutput> {
   const attempt = job.retryCount + 1;
   const started = performance.now();
+  const cpuAtStart = process.cpuUsage();
   const jobLogger = context.logger.child({ jobId: job.id, attempt });
   const { metrics } = context;
   metrics.jobsRunning.inc();
@@ -68,6 +71,8 @@ export async function runQueuedJob(context: JobRunnerContext, job: QueuedJob): P
       () => runAggregateJob(config, { logger: log }),
     );
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuAtStart);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     metrics.jobsDone.inc();
     metrics.inputRows.inc(report.inputRows);
     metrics.outputRows.inc(report.outputRows.total);
@@ -78,6 +83,7 @@ export async function runQueuedJob(context: JobRunnerContext, job: QueuedJob): P
         outputRows: report.outputRows.total,
         deletedRows: report.deletedRows,
         seconds: Number(seconds.toFixed(3)),
+        cpuSeconds: Number(cpuSeconds.toFixed(3)),
       },
       "job done",
     );
@@ -88,6 +94,7 @@ export async function runQueuedJob(context: JobRunnerContext, job: QueuedJob): P
       outputRows: report.outputRows.total,
       deletedRows: report.deletedRows,
       seconds: Number(seconds.toFixed(3)),
+      cpuSeconds: Number(cpuSeconds.toFixed(3)),
       phases: Object.fromEntries(
         Object.entries(report.seconds).map(([phase, s]) => [phase, Number(s.toFixed(3))]),
       ),

@@ -77,7 +77,13 @@ try {
     const wall = (performance.now() - started) / 1000;
     const outputs = ended.map(
       (s) =>
-        s.output as { inputRows: number; seconds: number; attempt: number; phases: Record<string, number> },
+        s.output as {
+          inputRows: number;
+          seconds: number;
+          cpuSeconds: number;
+          attempt: number;
+          phases: Record<string, number>;
+        },
     );
     const meanPhases = Object.fromEntries(
       Object.keys(outputs[0].phases).map((phase) => [
@@ -94,6 +100,7 @@ try {
       inputRowsPerJob: Math.round(inputRows / measured.length),
       wallSeconds: Number(wall.toFixed(2)),
       meanJobSeconds: Number((outputs.reduce((n, o) => n + o.seconds, 0) / outputs.length).toFixed(2)),
+      meanJobCpuSeconds: Number((outputs.reduce((n, o) => n + o.cpuSeconds, 0) / outputs.length).toFixed(2)),
       meanPhases,
       loadAverage1m: Number(loadavg()[0].toFixed(1)),
       jobsPerMinute: Number(((measured.length / wall) * 60).toFixed(1)),
