@@ -19,6 +19,8 @@ export interface DescribeOptions {
   size?: { nodes: number; podsPerNode: number; days: number };
   /** First day for scale runs and nise files without start_date (default 2025-10-01). */
   startDate?: string;
+  /** Last day of a nise file without end_date (default: its start day). */
+  endDate?: string;
   seed?: number;
   /** Overrides of the description. */
   filesPerType?: number;
@@ -26,10 +28,14 @@ export interface DescribeOptions {
   nodeRoleColumn?: boolean;
 }
 
-export function loadDescriptionFile(path: string, seed: number, startDate?: string): DatasetSpec {
+export function loadDescriptionFile(
+  path: string,
+  seed: number,
+  dates: { startDate?: string; endDate?: string } = {},
+): DatasetSpec {
   const text = readFileSync(path, "utf8");
   return isNiseDescription(text)
-    ? parseNiseDescription(text, { seed, origin: path, startDate })
+    ? parseNiseDescription(text, { seed, origin: path, ...dates })
     : parseOwnDescription(text, path);
 }
 
@@ -43,7 +49,10 @@ export function describeDataset(options: DescribeOptions): DatasetSpec {
   let spec: DatasetSpec;
   if (options.scenario !== undefined) spec = loadScenario(options.scenario);
   else if (options.descriptionFile !== undefined) {
-    spec = loadDescriptionFile(options.descriptionFile, seed, options.startDate);
+    spec = loadDescriptionFile(options.descriptionFile, seed, {
+      startDate: options.startDate,
+      endDate: options.endDate,
+    });
   } else {
     const size = options.size ?? SCALE_PRESETS[options.scale as ScalePreset];
     if (!size)

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type GenerateResult, generateDataset } from "../../src/generate/index.js";
+import { type GenerateResult, generateDataset, loadDatasetParams } from "../../src/generate/index.js";
 import { isNiseDescription, parseNiseDescription } from "../../src/generate/nise-format.js";
 import { query, table, tempDir } from "./helpers.js";
 
@@ -18,7 +18,12 @@ beforeAll(async () => {
   // The fixture was made for 2025-10-30..31 (nise's dates come from its command line, not the file).
   const spec = parseNiseDescription(readFileSync(NISE_FILE, "utf8"), { seed: 1, startDate: "2025-10-30" });
   expect(spec.startDate).toBe("2025-10-30");
-  result = await generateDataset({ out: join(dir.path, "nise"), descriptionFile: NISE_FILE });
+  result = await generateDataset({
+    out: join(dir.path, "nise"),
+    descriptionFile: NISE_FILE,
+    startDate: "2025-10-30",
+    endDate: "2025-10-31",
+  });
 });
 afterAll(() => dir.remove());
 
@@ -66,9 +71,11 @@ describe("nise static description", () => {
     );
   });
 
-  it("gives one row per pod and hour, like nise", () => {
-    expect(result.counts.pod_usage.hourly).toBe(3 * 24);
-    expect(result.counts.storage_usage.hourly).toBe(3 * 24);
+  it("gives the fixture's row counts, hourly and daily", () => {
+    // The fixture's counts: 3 pods (two pods and a VM) and 3 storage rows per hour over two days.
+    expect(result.counts.pod_usage.hourly).toBe(144);
+    expect(result.counts.storage_usage.hourly).toBe(144);
+    expect(result.counts).toEqual(loadDatasetParams(FIXTURE).counts);
     expect(result.params.reference.nodeRoles).toEqual([
       { node: "alpha", resource_id: "i-55555555", node_role: "worker" },
     ]);

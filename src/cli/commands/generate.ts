@@ -10,7 +10,7 @@ import {
   listScenarios,
   loadDatasetParams,
 } from "../../generate/index.js";
-import type { Compression } from "../../generate/parquet-output.js";
+import { type Compression, compressionAvailable } from "../../generate/parquet-output.js";
 import { SCALE_PRESETS, type ScalePreset } from "../../generate/scale.js";
 import { connect } from "../../sink/connection.js";
 import { seedReferenceData } from "../../sink/reference-tables.js";
@@ -25,6 +25,7 @@ export interface GenerateCliOptions {
   podsPerNode?: string;
   days?: string;
   startDate?: string;
+  endDate?: string;
   out?: string;
   seed?: string;
   rowGroupSize?: string;
@@ -73,6 +74,11 @@ export function generateOptionsFrom(o: GenerateCliOptions): GenerateOptions {
   if (o.compression !== undefined && o.compression !== "snappy" && o.compression !== "zstd") {
     throw new UsageError("--compression must be snappy or zstd");
   }
+  if (o.compression === "zstd" && !compressionAvailable("zstd")) {
+    throw new UsageError(
+      `--compression zstd needs Node.js >= 22.15 (this is ${process.versions.node}); use snappy`,
+    );
+  }
   if (o.nodeRoleColumn !== undefined && !["on", "off"].includes(o.nodeRoleColumn)) {
     throw new UsageError("--node-role-column must be on or off");
   }
@@ -86,6 +92,7 @@ export function generateOptionsFrom(o: GenerateCliOptions): GenerateOptions {
     scale: o.scale as ScalePreset | undefined,
     size,
     startDate: o.startDate,
+    endDate: o.endDate,
     seed,
     rowGroupSize: positiveInt(o.rowGroupSize, "--row-group-size"),
     filesPerType: positiveInt(o.filesPerType, "--files-per-type"),
@@ -138,6 +145,7 @@ export function registerGenerateCommands(program: Command): void {
     .option("--pods-per-node <n>", "custom size: pods per node")
     .option("--days <n>", "custom size: days")
     .option("--start-date <YYYY-MM-DD>", "first day of a scale run or of a nise file without start_date")
+    .option("--end-date <YYYY-MM-DD>", "last day of a nise file without end_date (default: the start day)")
     .option("--out <dir|s3://bucket/prefix>", "output root (params.json and data/parquet/…)")
     .option("--seed <n>", "random seed (default 1): same seed, same bytes")
     .option("--row-group-size <rows>", "rows per Parquet row group (default 100000)")
