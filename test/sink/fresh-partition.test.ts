@@ -74,6 +74,19 @@ describe("writing a month that has no partition yet", () => {
     ).rejects.toThrow(/duplicate key/);
   });
 
+  it("stores the fresh partition's rows frozen and all-visible (COPY FREEZE)", async () => {
+    await writeSummaryRows(client, run(), manyRows(2000, ["2025-10-07"]));
+    await client.query("CREATE EXTENSION IF NOT EXISTS pg_visibility");
+    const map = await client.query(
+      `SELECT count(*) FILTER (WHERE all_visible AND all_frozen)::int AS frozen, count(*)::int AS pages
+         FROM pg_visibility_map($1::regclass)`,
+      [`${schema}.${PARTITION}`],
+    );
+    // Every page a COPY batch starts empty is marked; only the page each batch continues on is not.
+    expect(map.rows[0].pages).toBeGreaterThan(10);
+    expect(map.rows[0].frozen).toBeGreaterThan(map.rows[0].pages * 0.8);
+  });
+
   it("rolls back completely on failure: no partition left behind", async () => {
     await ensureSummaryTable(client, schema);
     const failure = await writeSummaryRows(client, run(), [

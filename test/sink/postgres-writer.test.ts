@@ -136,7 +136,7 @@ describe("writeSummaryRows failures roll back and keep the old rows", () => {
   }
 
   it("a value the numeric column rejects (server side, after many good rows)", async () => {
-    const rows = [...manyRows(20_000, ["2025-10-30"]), podRow({ pod_usage_cpu_core_hours: 1e20 })];
+    const rows = [...manyRows(5_000, ["2025-10-30"]), podRow({ pod_usage_cpu_core_hours: 1e20 })];
     await expectFailure(rows, "copy", /numeric field overflow.*COPY/s);
   });
 
@@ -150,7 +150,7 @@ describe("writeSummaryRows failures roll back and keep the old rows", () => {
 
   it("an error thrown by the rows iterable midway", async () => {
     function* rows() {
-      yield* manyRows(30_000, ["2025-10-30"]);
+      yield* manyRows(5_000, ["2025-10-30"]);
       throw new Error("engine exploded");
     }
     await expectFailure(rows(), "copy", /engine exploded/);
@@ -180,8 +180,8 @@ describe("a connection lost mid-COPY", () => {
     const pid = (await victim.query("SELECT pg_backend_pid() AS pid")).rows[0].pid;
     async function* rows() {
       let i = 0;
-      for (const row of manyRows(40_000, ["2025-10-30"])) {
-        if (++i === 20_000) await client.query("SELECT pg_terminate_backend($1)", [pid]);
+      for (const row of manyRows(10_000, ["2025-10-30"])) {
+        if (++i === 5_000) await client.query("SELECT pg_terminate_backend($1)", [pid]);
         yield row;
       }
     }
