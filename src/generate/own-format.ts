@@ -1,7 +1,26 @@
 /**
  * Our own cluster description YAML (the scenario files use it). Labels are maps (keys without the
- * `label_` prefix) or operator strings (`label_app:web|label_env:prod`); a value over time is a number
- * or `{ base, by_day: { YYYY-MM-DD: n }, jitter }`. See src/generate/scenarios/*.yaml for examples.
+ * `label_` prefix), operator strings (`label_app:web|label_env:prod`) or null (a null label text); a
+ * value over time is a number or `{ base, by_day: { YYYY-MM-DD: n }, by_hour: [n, …], jitter }`.
+ *
+ *   name, description
+ *   run:        start_date, end_date (the run's inclusive days; year/month from start_date), org_id,
+ *               source_uuid (default: uuid5 of name and seed), cluster_id, cluster_alias,
+ *               report_period_id, data_start/data_end (instants written, may exceed the run),
+ *               interval_minutes (60), files_per_type (1)
+ *   reference:  enabled_tag_keys, cost_categories [{namespace: LIKE pattern, cost_category_id}],
+ *               node_roles: table (params.json lists the nodes' roles) | derive (null: Koku derives)
+ *   columns:    node_role (false), daily_effective_usage: given | omitted | mixed (odd files omit)
+ *   nodes:      name, resource_id, cpu_cores, memory_gib, role (null: not in the node table),
+ *               operator_role (node_role column value), labels, label_changes [{from, labels}],
+ *               report_labels (false: no node_labels rows)
+ *   namespaces: name, labels, label_changes, report_labels (unlisted namespaces get `{}` rows)
+ *   pods:       name, namespace, node ('' or null allowed), resource_id, cpu {usage, request, limit}
+ *               in cores, memory_gib {usage, request, limit}, pod_seconds (per hour), labels,
+ *               active_from, active_until
+ *   volumes:    name, storage_class, csi_driver, csi_volume_handle, request_gib, labels,
+ *               active_from, active_until, claims [{name, namespace, pod | pods, capacity_gib,
+ *               usage_gib, labels}] (no claims: a claimless PV)
  */
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
