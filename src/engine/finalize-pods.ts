@@ -62,9 +62,15 @@ export function computeCapacities(pods: PodAccumulator): Capacities {
   return { node, nodeCpu, nodeMemory, clusterCpu, clusterMemory };
 }
 
-export function finalizePodRows(ctx: FinishContext, pods: PodAccumulator, caps: Capacities): SummaryRow[] {
-  const out = new TupleMap(4, Math.max(1024, pods.groups.size));
-  const sums = new ExactSums(Math.max(1024, pods.groups.size) * POD_MEASURES);
+/** Pod rows of the given pod groups (in practice: the groups of one day). */
+export function finalizePodRows(
+  ctx: FinishContext,
+  pods: PodAccumulator,
+  caps: Capacities,
+  groups: readonly number[],
+): SummaryRow[] {
+  const out = new TupleMap(4, Math.max(1024, groups.length));
+  const sums = new ExactSums(Math.max(1024, groups.length) * POD_MEASURES);
   let resource = new Int32Array(1024).fill(-1);
   const cores = new MaxColumn(1024);
   const memory = new MaxColumn(1024);
@@ -73,7 +79,7 @@ export function finalizePodRows(ctx: FinishContext, pods: PodAccumulator, caps: 
   const key = new Int32Array(4);
   const mergeArgs = [0, 0, 0];
 
-  for (let g = 0; g < pods.groups.size; g++) {
+  for (const g of groups) {
     const day = pods.groups.keyOf(g, 0);
     const namespace = pods.groups.keyOf(g, 1);
     const node = pods.groups.keyOf(g, 2);

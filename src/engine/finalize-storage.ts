@@ -18,14 +18,17 @@ type NodeRef = { node: number; resource: number };
 const NO_NODE: readonly NodeRef[] = [{ node: -1, resource: -1 }];
 const EMPTY_LIST: readonly number[] = [EMPTY_MAP];
 
+/** Storage rows of the given storage groups, with the volume-node rows of the same day(s). */
 export function finalizeStorageRows(
   ctx: FinishContext,
   storage: StorageAccumulator,
   pods: PodAccumulator,
+  groups: readonly number[],
+  volumeNodeRows: readonly number[],
 ): SummaryRow[] {
   // Distinct (node, resource id) per (day, namespace, pod), from the daily pod rows of claimed pods.
   const podNodes = new Map<string, NodeRef[]>();
-  for (let v = 0; v < pods.volumeNodes.size; v++) {
+  for (const v of volumeNodeRows) {
     const k = `${pods.volumeNodes.keyOf(v, 0)}|${pods.volumeNodes.keyOf(v, 1)}|${pods.volumeNodes.keyOf(v, 2)}`;
     const ref = { node: pods.volumeNodes.keyOf(v, 3), resource: pods.volumeNodeResource[v] };
     const list = podNodes.get(k);
@@ -41,7 +44,7 @@ export function finalizeStorageRows(
   const volumesOfClaim = new Map<string, Set<number>>();
   const nodesOfVolume = new Map<string, Set<number>>();
   const g = storage.groups;
-  for (let s = 0; s < g.size; s++) {
+  for (const s of groups) {
     const day = g.keyOf(s, StorageKey.Day);
     const claimKey = `${day}|${g.keyOf(s, StorageKey.Claim)}|${g.keyOf(s, StorageKey.Pod)}|${g.keyOf(s, StorageKey.Namespace)}`;
     const volume = g.keyOf(s, StorageKey.Volume);
@@ -70,7 +73,7 @@ export function finalizeStorageRows(
   const category: number[] = [];
   const key = new Int32Array(9);
   const mergeArgs = [0, 0, 0, 0];
-  for (let s = 0; s < g.size; s++) {
+  for (const s of groups) {
     const day = g.keyOf(s, StorageKey.Day);
     const namespace = g.keyOf(s, StorageKey.Namespace);
     const pod = g.keyOf(s, StorageKey.Pod);

@@ -13,6 +13,7 @@ import { LabelAccumulator } from "./label-accumulator.js";
 import { LabelCatalog, LabelTextError, parseLabelText } from "./labels.js";
 import { compileLike } from "./like.js";
 import { PodAccumulator } from "./pod-accumulator.js";
+import { sortSummaryRows } from "./row-order.js";
 import { StorageAccumulator } from "./storage-accumulator.js";
 import { TupleMap } from "./tuple-map.js";
 import { unallocatedRows } from "./unallocated.js";
@@ -41,6 +42,19 @@ export interface EngineStats {
 
 export interface EngineResult {
   rows: SummaryRow[];
+  counts: { pod: number; storage: number; unallocated: number };
+  stats: EngineStats;
+}
+
+/**
+ * The summary, one day at a time: every output row belongs to one day (all keys include it), so rows are
+ * built, sorted and handed on per day and never all held at once.
+ */
+export interface EngineOutput {
+  days: number[];
+  /** The day's rows in canonical order (see row-order.ts); the first call per day adds to `counts`. */
+  rowsOfDay(day: number): SummaryRow[];
+  /** Rows produced so far, by kind. */
   counts: { pod: number; storage: number; unallocated: number };
   stats: EngineStats;
 }
@@ -142,13 +156,52 @@ export class SummaryEngine {
     }
   }
 
+  /** All rows at once (tests, verify); runs use finishByDay to stream them. */
   finish(): EngineResult {
+    const output = this.finishByDay();
+    const rows: SummaryRow[] = [];
+    for (const day of output.days) for (const row of output.rowsOfDay(day)) rows.push(row);
+    return { rows, counts: output.counts, stats: output.stats };
+  }
+
+  finishByDay(): EngineOutput {
     const ctx = this.finishContext();
     const caps = computeCapacities(this.pods);
-    const podRows = finalizePodRows(ctx, this.pods, caps);
-    const storageRows = finalizeStorageRows(ctx, this.storage, this.pods);
-    const unallocated = unallocatedRows(ctx, podRows, this.roleLookup());
-    const stats: EngineStats = {
+    const roleOf = this.roleLookup();
+    const podGroups = indexByDay(this.pods.groups);
+    const storageGroups = indexByDay(this.storage.groups);
+    const volumeNodes = indexByDay(this.pods.volumeNodes);
+    const days = [...new Set([...podGroups.keys(), ...storageGroups.keys()])].sort((a, b) => a - b);
+    const counts = { pod: 0, storage: 0, unallocated: 0 };
+    const none: number[] = [];
+    const counted = new Set<number>();
+    return {
+      days,
+      counts,
+      stats: this.stats(),
+      rowsOfDay: (day) => {
+        const podRows = finalizePodRows(ctx, this.pods, caps, podGroups.get(day) ?? none);
+        const storageRows = finalizeStorageRows(
+          ctx,
+          this.storage,
+          this.pods,
+          storageGroups.get(day) ?? none,
+          volumeNodes.get(day) ?? none,
+        );
+        const unallocated = unallocatedRows(ctx, podRows, roleOf);
+        if (!counted.has(day)) {
+          counted.add(day);
+          counts.pod += podRows.length;
+          counts.storage += storageRows.length;
+          counts.unallocated += unallocated.length;
+        }
+        return sortSummaryRows([...podRows, ...storageRows, ...unallocated]);
+      },
+    };
+  }
+
+  private stats(): EngineStats {
+    return {
       rowsIn: {
         pod_usage: this.pods.rowsIn,
         storage_usage: this.storage.rowsIn,
@@ -165,11 +218,6 @@ export class SummaryEngine {
       storageGroups: this.storage.groups.size,
       stateBytes: this.pods.bytes + this.storage.bytes + this.filtered.byteLength,
       outOfRangeMeasures: this.outOfRange,
-    };
-    return {
-      rows: [...podRows, ...storageRows, ...unallocated],
-      counts: { pod: podRows.length, storage: storageRows.length, unallocated: unallocated.length },
-      stats,
     };
   }
 
@@ -282,6 +330,18 @@ function isInfraLabelText(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Entry indexes of a day-keyed tuple map (day is field 0), per day. */
+function indexByDay(map: TupleMap): Map<number, number[]> {
+  const byDay = new Map<number, number[]>();
+  for (let i = 0; i < map.size; i++) {
+    const day = map.keyOf(i, 0);
+    const list = byDay.get(day);
+    if (list) list.push(i);
+    else byDay.set(day, [i]);
+  }
+  return byDay;
 }
 
 const HUGE = 1e18;

@@ -5,7 +5,7 @@
  * order, so both give identical rows.
  */
 
-import { type EngineStats, SummaryEngine } from "../engine/summary-engine.js";
+import { type EngineOutput, type EngineStats, SummaryEngine } from "../engine/summary-engine.js";
 import type { ByteSource, InputSource, ReferenceData, RunParams, SummaryRow } from "../model.js";
 import {
   type ChunkDecoder,
@@ -17,7 +17,6 @@ import {
   WorkerDecoder,
 } from "../parquet/reader.js";
 import { type PlannedFile, planFiles } from "./plan.js";
-import { sortSummaryRows } from "./row-order.js";
 
 export type RunMode = "streaming" | "in-memory";
 
@@ -43,7 +42,12 @@ export interface AggregateOptions {
 }
 
 export interface AggregateResult {
-  rows: SummaryRow[];
+  /** The summary per day; iterate `rowsByDay()` to stream rows without holding them all. */
+  output: EngineOutput;
+  /** Every row, in canonical order (built on first access; prefer rowsByDay for large runs). */
+  readonly rows: SummaryRow[];
+  rowsByDay(): Generator<SummaryRow[]>;
+  /** Rows by kind; complete once every day has been produced (through rows or rowsByDay). */
   counts: { pod: number; storage: number; unallocated: number };
   stats: EngineStats;
   files: { location: string; reportType: string; hourly: boolean; rowGroups: number; rows: number }[];
@@ -133,13 +137,30 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
   }
 
   t = performance.now();
-  const result = engine.finish();
-  const rows = sortSummaryRows(result.rows);
+  const output = engine.finishByDay();
   seconds.finish = (performance.now() - t) / 1000;
+  let all: SummaryRow[] | null = null;
+  // Producing a day's rows is part of the finish phase, wherever the caller consumes them.
+  function* rowsByDay(): Generator<SummaryRow[]> {
+    for (const day of output.days) {
+      const start = performance.now();
+      const rows = output.rowsOfDay(day);
+      seconds.finish += (performance.now() - start) / 1000;
+      yield rows;
+    }
+  }
   return {
-    rows,
-    counts: result.counts,
-    stats: result.stats,
+    output,
+    get rows() {
+      if (all === null) {
+        all = [];
+        for (const rows of rowsByDay()) for (const row of rows) all.push(row);
+      }
+      return all;
+    },
+    rowsByDay,
+    counts: output.counts,
+    stats: output.stats,
     files: opened.map((o) => ({
       location: o.plan.file.location,
       reportType: o.plan.file.reportType,
