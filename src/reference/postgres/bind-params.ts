@@ -12,7 +12,7 @@ const PARAM_TYPES = {
 
 type ParamName = keyof typeof PARAM_TYPES;
 
-function valueOf(run: RunParams, name: ParamName): string | number | null {
+function paramValue(run: RunParams, name: ParamName): string | number | null {
   switch (name) {
     case "source_uuid":
       return run.sourceUuid;
@@ -42,5 +42,5 @@ export function bindRunParams(
     if (index < 0) index = order.push(key) - 1;
     return `$${index + 1}::${PARAM_TYPES[key]}`;
   });
-  return { text, values: order.map((name) => valueOf(run, name)) };
+  return { text, values: order.map((name) => paramValue(run, name)) };
 }
