@@ -98,6 +98,7 @@ try {
       states: [...new Set(ended.map((s) => s.state))],
       retriedAttempts: outputs.reduce((n, o) => n + o.attempt - 1, 0),
       inputRowsPerJob: Math.round(inputRows / measured.length),
+      outputRowsPerJob: Math.round(outputs.reduce((n, o) => n + o.outputRows, 0) / measured.length),
       wallSeconds: Number(wall.toFixed(2)),
       meanJobSeconds: Number((outputs.reduce((n, o) => n + o.seconds, 0) / outputs.length).toFixed(2)),
       meanJobCpuSeconds: Number((outputs.reduce((n, o) => n + o.cpuSeconds, 0) / outputs.length).toFixed(2)),
