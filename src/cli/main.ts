@@ -2,6 +2,7 @@
 /** ocp-aggregator's command line. */
 import { Command, CommanderError } from "commander";
 import { registerAggregateCommand } from "./commands/aggregate.js";
+import { registerBenchCommand } from "./commands/bench.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerGenerateCommands } from "./commands/generate.js";
 import { registerQueueCommands } from "./commands/queue.js";
@@ -18,6 +19,7 @@ program
   .exitOverride();
 
 registerAggregateCommand(program);
+registerBenchCommand(program);
 registerDemoCommand(program);
 registerGenerateCommands(program);
 registerQueueCommands(program);

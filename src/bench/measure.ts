@@ -1,0 +1,151 @@
+/**
+ * One measured run, as a bench.json entry: the engine (`ocp-aggregator aggregate --json` in a fresh child,
+ * writing to PostgreSQL) or the DuckDB reference (in a fresh child, writing nothing).
+ */
+import { existsSync } from "node:fs";
+import { loadavg } from "node:os";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { RunReport } from "../run/job.js";
+import { type ChildOutcome, childFailure, parseChildJson, runChild } from "./child.js";
+import type { PreparedDataset } from "./datasets.js";
+import type { DuckdbChildResult } from "./duckdb-child.js";
+import type { BenchMode, BenchRun } from "./schema.js";
+
+/** The compiled tree the children run from: this module's own when compiled, else `<repo>/dist` (tests). */
+export function distDir(): string {
+  const root = dirname(dirname(fileURLToPath(import.meta.url)));
+  return basename(root) === "src" ? join(dirname(root), "dist") : root;
+}
+
+export function childScripts(dist = distDir()): { cli: string; duckdb: string } {
+  const scripts = { cli: join(dist, "cli", "main.js"), duckdb: join(dist, "bench", "duckdb-child.js") };
+  for (const script of Object.values(scripts)) {
+    if (!existsSync(script)) throw new Error(`${script} is missing: build first (npx tsc -p tsconfig.json)`);
+  }
+  return scripts;
+}
+
+interface RunIdentity {
+  dataset: PreparedDataset;
+  repetition: number;
+}
+
+function baseEntry(id: RunIdentity, tool: BenchRun["tool"], mode: BenchMode | null) {
+  return {
+    dataset: id.dataset.id,
+    scale: id.dataset.scale,
+    variant: id.dataset.variant,
+    tool,
+    mode,
+    repetition: id.repetition,
+    startedAt: new Date().toISOString(),
+    loadAverage: loadavg().map((l) => Math.round(l * 100) / 100) as [number, number, number],
+  };
+}
+
+function failedEntry(base: ReturnType<typeof baseEntry>, outcome: ChildOutcome, error: string): BenchRun {
+  return {
+    ...base,
+    ok: false,
+    error,
+    wallSeconds: outcome.wallSeconds,
+    inputRows: 0,
+    outputRows: 0,
+    rowsPerSecond: 0,
+    peakRssMb: 0,
+    phases: null,
+    stateBytes: null,
+    stateBytesPerGroup: null,
+  };
+}
+
+export interface EngineRunOptions extends RunIdentity {
+  mode: BenchMode;
+  configFile: string;
+  databaseUrl: string;
+  cliScript: string;
+  nodeFlags?: string[];
+}
+
+export async function measureEngine(options: EngineRunOptions): Promise<BenchRun> {
+  const base = baseEntry(options, "engine", options.mode);
+  const args = [
+    "aggregate",
+    "--json",
+    "--log-level",
+    "warn",
+    "--progress",
+    "off",
+    "--config",
+    options.configFile,
+    "--input",
+    options.dataset.dir,
+    "--mode",
+    options.mode,
+  ];
+  // The URL goes by environment, not argv, so its password does not show in `ps`.
+  const env = { ...process.env, OCP_AGG_DATABASE_URL: options.databaseUrl };
+  const outcome = await runChild(options.cliScript, args, { env, nodeFlags: options.nodeFlags });
+  if (outcome.exitCode !== 0) return failedEntry(base, outcome, childFailure(outcome));
+  let report: RunReport;
+  try {
+    report = parseChildJson<RunReport>(outcome.stdout);
+  } catch (error) {
+    return failedEntry(base, outcome, `unreadable report: ${(error as Error).message}`);
+  }
+  const outputRows = report.outputRows.total;
+  return {
+    ...base,
+    ok: true,
+    error: null,
+    wallSeconds: outcome.wallSeconds,
+    inputRows: report.inputRows,
+    outputRows,
+    rowsPerSecond: Math.round(report.inputRows / outcome.wallSeconds),
+    peakRssMb: report.peakRssMb,
+    phases: { ...report.seconds },
+    stateBytes: report.stateBytes,
+    stateBytesPerGroup: outputRows > 0 ? Math.round(report.stateBytes / outputRows) : null,
+  };
+}
+
+export interface DuckdbRunOptions extends RunIdentity {
+  duckdbScript: string;
+}
+
+export async function measureDuckdb(
+  options: DuckdbRunOptions,
+): Promise<{ run: BenchRun; duckdbVersion: string | null }> {
+  const base = baseEntry(options, "duckdb", null);
+  const outcome = await runChild(options.duckdbScript, [options.dataset.dir]);
+  if (outcome.exitCode !== 0) {
+    return { run: failedEntry(base, outcome, childFailure(outcome)), duckdbVersion: null };
+  }
+  let result: DuckdbChildResult;
+  try {
+    result = parseChildJson<DuckdbChildResult>(outcome.stdout);
+  } catch (error) {
+    return {
+      run: failedEntry(base, outcome, `unreadable result: ${(error as Error).message}`),
+      duckdbVersion: null,
+    };
+  }
+  const inputRows = options.dataset.inputRows;
+  return {
+    run: {
+      ...base,
+      ok: true,
+      error: null,
+      wallSeconds: outcome.wallSeconds,
+      inputRows,
+      outputRows: result.outputRows,
+      rowsPerSecond: Math.round(inputRows / outcome.wallSeconds),
+      peakRssMb: result.peakRssMb,
+      phases: null,
+      stateBytes: null,
+      stateBytesPerGroup: null,
+    },
+    duckdbVersion: result.duckdbVersion,
+  };
+}

@@ -1,0 +1,201 @@
+/**
+ * The bench: prepare (or reuse) the datasets, open one PostgreSQL, then for each scale and mode run the
+ * aggregation N times in fresh child processes, and the DuckDB reference on the same files; optionally the
+ * 4×-input variants at one scale. Writes bench.json, bench.md and bench.svg into the output folder
+ * (bench.json after every run, so an interrupted bench keeps what it measured).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { ScalePreset } from "../generate/index.js";
+import { writeBenchConfig } from "./config-file.js";
+import { openBenchDatabase } from "./database.js";
+import { type DatasetRequest, type PreparedDataset, prepareDataset } from "./datasets.js";
+import { gitState, machineInfo } from "./machine.js";
+import { benchMarkdown } from "./markdown.js";
+import { childScripts, measureDuckdb, measureEngine } from "./measure.js";
+import { type BenchProgress, silentProgress } from "./progress.js";
+import {
+  BENCH_SCHEMA_VERSION,
+  type BenchDataset,
+  type BenchFile,
+  type BenchMode,
+  type BenchRun,
+} from "./schema.js";
+import { summarize } from "./summary.js";
+import { benchSvg } from "./svg.js";
+
+export interface BenchOptions {
+  scales: ScalePreset[];
+  modes: BenchMode[];
+  runs: number;
+  outDir: string;
+  cacheDir: string;
+  /** null: start an embedded PostgreSQL for the bench. */
+  databaseUrl: string | null;
+  duckdb: boolean;
+  /** Also the 4×-input variants (15-minute intervals, 100 files per type) at `variantScale`. */
+  variants: boolean;
+  variantScale: ScalePreset;
+  /** The command line, recorded in bench.json. */
+  command: string;
+  progress?: BenchProgress;
+  /** Extra Node flags for the engine children, e.g. `--cpu-prof --cpu-prof-dir=DIR`. */
+  engineNodeFlags?: string[];
+  /** The repository folder (for the git commit); default the working directory. */
+  repoDir?: string;
+}
+
+export interface BenchOutput {
+  bench: BenchFile;
+  files: { json: string; markdown: string; svg: string };
+}
+
+/** One unit of measuring work: N engine runs of a mode, or N DuckDB runs, on a dataset. */
+interface Task {
+  dataset: DatasetRequest;
+  tool: BenchRun["tool"];
+  mode: BenchMode | null;
+}
+
+export function planTasks(options: BenchOptions): Task[] {
+  const tasks: Task[] = [];
+  for (const scale of options.scales) {
+    const dataset: DatasetRequest = { scale, variant: "base" };
+    for (const mode of options.modes) tasks.push({ dataset, tool: "engine", mode });
+    if (options.duckdb) tasks.push({ dataset, tool: "duckdb", mode: null });
+  }
+  if (options.variants) {
+    // The memory claim is about streaming; one mode keeps the variant runs short.
+    const mode: BenchMode = options.modes.includes("streaming") ? "streaming" : options.modes[0];
+    const scale = options.variantScale;
+    if (!options.scales.includes(scale))
+      tasks.push({ dataset: { scale, variant: "base" }, tool: "engine", mode });
+    for (const variant of ["15min", "100files"] as const) {
+      tasks.push({ dataset: { scale, variant }, tool: "engine", mode });
+    }
+  }
+  return tasks;
+}
+
+function uniqueDatasets(tasks: Task[]): DatasetRequest[] {
+  const seen = new Map<string, DatasetRequest>();
+  for (const t of tasks) seen.set(`${t.dataset.scale}|${t.dataset.variant}`, t.dataset);
+  return [...seen.values()];
+}
+
+const describeRun = (run: BenchRun) =>
+  run.ok
+    ? `${run.wallSeconds.toFixed(2)} s, ${Math.round(run.rowsPerSecond).toLocaleString("en-US")} rows/s, ${run.peakRssMb} MB peak`
+    : `FAILED (${run.error})`;
+
+export async function runBench(options: BenchOptions): Promise<BenchOutput> {
+  const progress = options.progress ?? silentProgress;
+  const scripts = childScripts();
+  const outDir = resolve(options.outDir);
+  mkdirSync(outDir, { recursive: true });
+  const files = {
+    json: join(outDir, "bench.json"),
+    markdown: join(outDir, "bench.md"),
+    svg: join(outDir, "bench.svg"),
+  };
+  const tasks = planTasks(options);
+
+  const datasets = new Map<string, PreparedDataset>();
+  for (const request of uniqueDatasets(tasks)) {
+    let lastShown = -1;
+    const dataset = await prepareDataset(request, options.cacheDir, {
+      onGenerate: (id) =>
+        progress.note(`generating dataset ${id} into ${options.cacheDir} (cached for later runs)`),
+      onGenerateProgress: (id, fraction) => {
+        const tenth = Math.floor(fraction * 10);
+        if (tenth > lastShown) {
+          lastShown = tenth;
+          progress.note(`  ${id}: ${tenth * 10} %`);
+        }
+      },
+    });
+    datasets.set(`${request.scale}|${request.variant}`, dataset);
+    const origin =
+      dataset.generatedSeconds === null ? "cached" : `generated in ${dataset.generatedSeconds.toFixed(0)} s`;
+    progress.note(
+      `dataset ${dataset.id}: ${dataset.inputRows.toLocaleString("en-US")} input rows (${origin})`,
+    );
+  }
+
+  const configDir = mkdtempSync(join(tmpdir(), "ocp-aggregator-bench-config-"));
+  const database = await openBenchDatabase(options.databaseUrl, (m) => progress.note(m));
+  const runs: BenchRun[] = [];
+  let duckdbVersion: string | null = null;
+  const git = gitState(options.repoDir ?? process.cwd());
+  const benchDatasets: BenchDataset[] = [...datasets.values()].map(({ params: _params, ...d }) => d);
+  const document = (): BenchFile => ({
+    schema: BENCH_SCHEMA_VERSION,
+    createdAt: new Date().toISOString(),
+    command: options.command,
+    git,
+    machine: machineInfo({ duckdb: duckdbVersion, postgres: database.version }),
+    settings: {
+      scales: options.scales,
+      modes: options.modes,
+      runs: options.runs,
+      duckdb: options.duckdb,
+      variants: options.variants,
+      variantScale: options.variants ? options.variantScale : null,
+      database: database.kind,
+    },
+    datasets: benchDatasets,
+    runs,
+    summary: summarize(benchDatasets, runs),
+  });
+
+  try {
+    const configs = new Map<string, string>();
+    for (const dataset of datasets.values()) configs.set(dataset.id, writeBenchConfig(configDir, dataset));
+    progress.start(tasks.length * options.runs);
+    for (const task of tasks) {
+      const dataset = datasets.get(`${task.dataset.scale}|${task.dataset.variant}`) as PreparedDataset;
+      for (let repetition = 1; repetition <= options.runs; repetition++) {
+        progress.begin(`${dataset.id} ${task.tool === "duckdb" ? "DuckDB" : task.mode} #${repetition}`);
+        let run: BenchRun;
+        if (task.tool === "duckdb") {
+          const measured = await measureDuckdb({ dataset, repetition, duckdbScript: scripts.duckdb });
+          run = measured.run;
+          duckdbVersion ??= measured.duckdbVersion;
+        } else {
+          run = await measureEngine({
+            dataset,
+            repetition,
+            mode: task.mode as BenchMode,
+            configFile: configs.get(dataset.id) as string,
+            databaseUrl: database.url,
+            cliScript: scripts.cli,
+            nodeFlags: options.engineNodeFlags,
+          });
+        }
+        runs.push(run);
+        progress.finish(describeRun(run));
+        writeFileSync(files.json, `${JSON.stringify(document(), null, 2)}\n`);
+      }
+    }
+  } finally {
+    progress.stop();
+    await database
+      .stop()
+      .catch((error: unknown) => progress.note(`could not stop PostgreSQL: ${String(error)}`));
+    rmSync(configDir, { recursive: true, force: true });
+  }
+
+  const bench = document();
+  writeFileSync(files.json, `${JSON.stringify(bench, null, 2)}\n`);
+  writeFileSync(files.markdown, benchMarkdown(bench));
+  const commit = bench.git.commit ? ` · ${bench.git.commit.slice(0, 8)}` : "";
+  writeFileSync(
+    files.svg,
+    benchSvg(
+      bench.summary,
+      `ocp-aggregator bench · ${bench.machine.cpus} × ${bench.machine.cpuModel} · Node ${bench.machine.node}${commit} · ${bench.createdAt.slice(0, 10)}`,
+    ),
+  );
+  return { bench, files };
+}

@@ -1,0 +1,127 @@
+/**
+ * The schema of `bench.json` (version "ocp-aggregator-bench/1"). It is the contract for anyone reading
+ * the file by machine: fields are only ever added, never renamed; a breaking change bumps the version.
+ * docs/benchmarks.md describes every field in words.
+ */
+import { z } from "zod";
+
+export const BENCH_SCHEMA_VERSION = "ocp-aggregator-bench/1";
+
+const phases = z.object({
+  list: z.number(),
+  read: z.number(),
+  aggregate: z.number(),
+  finish: z.number(),
+  write: z.number(),
+  total: z.number(),
+});
+
+export const machineSchema = z.object({
+  hostname: z.string(),
+  platform: z.string(),
+  release: z.string(),
+  arch: z.string(),
+  cpuModel: z.string(),
+  cpus: z.number().int(),
+  totalMemoryMb: z.number().int(),
+  node: z.string(),
+  duckdb: z.string().nullable(),
+  postgres: z.string().nullable(),
+});
+
+export const datasetSchema = z.object({
+  /** Unique name, e.g. `1m`, `1m-15min`, `1m-100files`. */
+  id: z.string(),
+  scale: z.string(),
+  /** `base`, `15min` (15-minute intervals: 4× the rows) or `100files` (the month in 100 files per type). */
+  variant: z.enum(["base", "15min", "100files"]),
+  intervalMinutes: z.number().int(),
+  filesPerType: z.number().int(),
+  dir: z.string(),
+  /** Input rows over all files of the run (pod, storage, node and namespace labels; hourly and daily). */
+  inputRows: z.number().int(),
+  /** Seconds spent generating it in this bench run; null when reused from the cache. */
+  generatedSeconds: z.number().nullable(),
+});
+
+export const runSchema = z.object({
+  dataset: z.string(),
+  scale: z.string(),
+  variant: datasetSchema.shape.variant,
+  /** `engine`: `ocp-aggregator aggregate` in a child process; `duckdb`: the reference SQL in a child. */
+  tool: z.enum(["engine", "duckdb"]),
+  /** The engine's mode; null for DuckDB. */
+  mode: z.enum(["streaming", "in-memory"]).nullable(),
+  /** 1-based repetition number. */
+  repetition: z.number().int().min(1),
+  startedAt: z.string(),
+  /** os.loadavg() just before the child started: other work on the machine makes timings noisy. */
+  loadAverage: z.tuple([z.number(), z.number(), z.number()]),
+  ok: z.boolean(),
+  error: z.string().nullable(),
+  /** Wall time of the child process, spawn to exit, measured by the bench. */
+  wallSeconds: z.number(),
+  inputRows: z.number().int(),
+  outputRows: z.number().int(),
+  /** inputRows / wallSeconds. */
+  rowsPerSecond: z.number(),
+  /** The child's peak resident set size (getrusage maxrss, worker threads included). */
+  peakRssMb: z.number(),
+  /** The engine's own phase split (seconds); write = the PostgreSQL transaction. Null for DuckDB. */
+  phases: phases.nullable(),
+  /** Bytes of engine state at the end of aggregation, and per output row (group). Null for DuckDB. */
+  stateBytes: z.number().nullable(),
+  stateBytesPerGroup: z.number().nullable(),
+});
+
+export const summarySchema = z.object({
+  dataset: z.string(),
+  scale: z.string(),
+  variant: datasetSchema.shape.variant,
+  tool: runSchema.shape.tool,
+  mode: runSchema.shape.mode,
+  runs: z.number().int(),
+  inputRows: z.number().int(),
+  outputRows: z.number().int(),
+  medianWallSeconds: z.number(),
+  /** inputRows / medianWallSeconds. */
+  rowsPerSecond: z.number(),
+  /** The highest peak RSS over the repetitions. */
+  peakRssMb: z.number(),
+  /** Median of each phase; null for DuckDB. */
+  medianPhases: phases.nullable(),
+  stateBytesPerGroup: z.number().nullable(),
+  /** The median DuckDB wall time on the same dataset, and this entry's median over it (null if absent). */
+  duckdbSeconds: z.number().nullable(),
+  ratioToDuckdb: z.number().nullable(),
+  medianLoadAverage: z.number(),
+});
+
+export const benchFileSchema = z.object({
+  schema: z.literal(BENCH_SCHEMA_VERSION),
+  createdAt: z.string(),
+  command: z.string(),
+  git: z.object({ commit: z.string().nullable(), dirty: z.boolean().nullable() }),
+  machine: machineSchema,
+  settings: z.object({
+    scales: z.array(z.string()),
+    modes: z.array(z.enum(["streaming", "in-memory"])),
+    runs: z.number().int(),
+    duckdb: z.boolean(),
+    variants: z.boolean(),
+    variantScale: z.string().nullable(),
+    database: z.enum(["embedded", "url"]),
+  }),
+  datasets: z.array(datasetSchema),
+  runs: z.array(runSchema),
+  summary: z.array(summarySchema),
+});
+
+export type BenchPhases = z.infer<typeof phases>;
+export type MachineInfo = z.infer<typeof machineSchema>;
+export type BenchDataset = z.infer<typeof datasetSchema>;
+export type BenchRun = z.infer<typeof runSchema>;
+export type BenchSummary = z.infer<typeof summarySchema>;
+export type BenchFile = z.infer<typeof benchFileSchema>;
+export type DatasetVariant = BenchDataset["variant"];
+export type BenchMode = "streaming" | "in-memory";
