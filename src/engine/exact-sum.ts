@@ -7,7 +7,7 @@
  * SQL semantics ride along: a slot that never saw a non-null value is null; NaN and ±Infinity are summed
  * apart (IEEE rules) and dominate the finite part, as in a plain double sum.
  */
-const INLINE = 4;
+const INLINE = 3; // three partials cover all but a handful of sums (measured: 2 of 363K slots spill at 1M rows)
 const SPILLED = 255;
 
 export class ExactSums {
