@@ -33,6 +33,7 @@ import {
   retype,
   writeTable,
 } from "./support/parquet-file.js";
+import { capturingUnhandledRejections } from "./support/unhandled.js";
 
 const SCHEMA = "org_bad_parquet";
 let harness: Harness;
@@ -61,7 +62,12 @@ const run = (copy: DatasetCopy) =>
   });
 
 /** Stores the pristine sample's rows (the "previous run") and returns their exact snapshot. */
+let pristineRows: string[] | null = null;
+
 async function storeBaseline(copy: DatasetCopy): Promise<string[]> {
+  const current = await snapshotRows(harness.admin, SCHEMA, copy.params.run.sourceUuid);
+  // The table already holds the pristine rows (a previous case failed as it should): no need to run again.
+  if (pristineRows !== null && current.length > 0 && arraysEqual(current, pristineRows)) return current;
   const pristine = copySample(SAMPLE_BASIC, { hourlyOnly: true });
   try {
     await run(pristine);
@@ -70,16 +76,20 @@ async function storeBaseline(copy: DatasetCopy): Promise<string[]> {
   }
   const rows = await snapshotRows(harness.admin, SCHEMA, copy.params.run.sourceUuid);
   expect(rows.length).toBeGreaterThan(0);
+  pristineRows ??= rows;
+  expect(rows).toEqual(pristineRows);
   return rows;
+}
+
+function arraysEqual(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((line, i) => line === b[i]);
 }
 
 /** Runs the damaged copy: it must fail with `pattern`, and the stored rows must not change. */
 async function expectFailureKeepingRows(copy: DatasetCopy, patterns: (string | RegExp)[]): Promise<string> {
   const before = await storeBaseline(copy);
-  const error = await run(copy).then(
-    () => null,
-    (e: unknown) => e as Error,
-  );
+  // Stray rejections of read-ahead row groups are the subject of their own test (below), not of these.
+  const { error } = await capturingUnhandledRejections(() => run(copy));
   expect(error, "the run should have failed").not.toBeNull();
   const message = (error as Error).message;
   for (const pattern of patterns) {
@@ -258,6 +268,24 @@ describe("damaged files fail the run, naming the file, and keep the previous row
   });
 });
 
+describe("a failed read leaves nothing behind", () => {
+  // BUG (src/run/aggregate.ts, streaming read-ahead): when the awaited row group fails, the row groups already
+  // being read ahead are abandoned without a handler; when they fail too (here: the same bad file's next row
+  // groups), their rejections are unhandled. The CLI exits anyway, but in a long-lived process (`worker`)
+  // Node's default is to crash on an unhandled rejection. Fix: on error, attach a catch to every promise still
+  // in `inFlight` before rethrowing.
+  it.fails("a bad file with several row groups: the run fails once, no unhandled rejection", async () => {
+    await withCopy(async (copy) => {
+      const nodeLabels = await readTable(onlyFile(copy.dir, copy.params, "node_labels"));
+      const target = join(partitionDir(copy.dir, copy.params, "pod_usage"), "misplaced.parquet");
+      writeTable(target, nodeLabels, { rowGroupSize: 5 });
+      const { error, unhandled } = await capturingUnhandledRejections(() => run(copy), 300);
+      expect((error as Error).message).toContain("misplaced.parquet");
+      expect(unhandled.map((e) => (e as Error).message)).toEqual([]);
+    });
+  });
+});
+
 describe("unusual but valid files give the spec's rows", () => {
   it("zero-row file next to the real one: same rows as without it", async () => {
     await withCopy(async (copy) => {
@@ -383,11 +411,9 @@ describe("unusual but valid files give the spec's rows", () => {
     });
   });
 
-  // BUG (engine, src/engine/pod-accumulator.ts addEffective): deriving daily effective usage from hourly
-  // rows, the engine applies Trino's null-propagating greatest() per hour, so an hour whose usage is null
-  // adds nothing. Koku's ingest derives the daily `pod_effective_usage_*` with pandas max(axis=1), which
-  // skips the null (spec §2.4; the reference does the same): the request counts. Only other writers'
-  // files hold null measures (Koku writes 0.0).
+  // Regression (found here, fixed in the engine in e6b3bc5): deriving daily effective usage from hourly rows
+  // must skip a null usage as Koku's ingest does (pandas max(axis=1), spec §2.4), not apply Trino's
+  // null-propagating greatest() per hour. Only other writers' files hold null measures (Koku writes 0.0).
   it("a null usage with a request in an hourly pod row: reference rows (effective usage)", async () => {
     await withCopy(async (copy) => {
       await rewrite(copy, "pod_usage", (t) => ({
@@ -428,10 +454,9 @@ describe("unusual but valid files give the spec's rows", () => {
     });
   });
 
-  // BUG (engine, src/engine/finalize-storage.ts): Koku joins the shared-volume node count with
+  // Regression (found here, fixed in the engine in e6b3bc5): Koku joins the shared-volume node count with
   // `nc.persistentvolume = sli.persistentvolume`, which never matches a null persistentvolume, so such a
-  // claim's request and usage gigabyte-months are null (trino). The engine matches null to null and
-  // divides by the count of the null-PV group instead.
+  // claim's request and usage gigabyte-months are null (trino); null keys must never join.
   it("a null persistentvolume in storage rows: reference rows (no node count, null request/usage)", async () => {
     await withCopy(async (copy) => {
       await rewrite(copy, "storage_usage", (t) => ({

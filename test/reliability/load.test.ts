@@ -19,13 +19,13 @@ import {
   type Harness,
   jobConfig,
   quietLogger,
-  SAMPLE_RANDOM,
+  SAMPLE_BASIC,
   snapshotRows,
   startHarness,
 } from "./support/harness.js";
 
 const SCHEMA = "org_load";
-const params = loadDatasetParams(SAMPLE_RANDOM);
+const params = loadDatasetParams(SAMPLE_BASIC);
 const MB = 1024 * 1024;
 
 // A full collection before each measurement, so heap numbers are live data, not garbage not yet collected.
@@ -55,7 +55,7 @@ describe("20 consecutive runs in one process", () => {
   beforeAll(async () => {
     harness = await startHarness();
     s3 = await startTestS3();
-    await uploadDirectory(SAMPLE_RANDOM, {
+    await uploadDirectory(SAMPLE_BASIC, {
       bucket: s3.bucket,
       prefix: "koku",
       endpoint: s3.endpoint,
@@ -89,7 +89,7 @@ describe("20 consecutive runs in one process", () => {
               },
             },
           )
-        : jobConfig(SAMPLE_RANDOM, params, { url: harness.db.url, schema: SCHEMA });
+        : jobConfig(SAMPLE_BASIC, params, { url: harness.db.url, schema: SCHEMA });
       const report = await runAggregateJob(config, { logger: quietLogger });
       expect(report.outputRows.total).toBeGreaterThan(0);
       await waitForNoJobBackends(harness.admin);

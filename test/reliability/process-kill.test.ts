@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatasetParams } from "../../src/generate/params-file.js";
 import { loadDatasetParams } from "../../src/generate/params-file.js";
+import { runAggregateJob } from "../../src/run/job.js";
 import { uploadDirectory } from "../../src/source/upload.js";
 import { type FaultyProxy, startFaultyProxy, startTestS3, type TestS3 } from "../helpers/s3.js";
 import { aggregateArgs, ensureBuilt, startCli } from "./support/cli.js";
@@ -16,7 +17,14 @@ import {
   waitForBackend,
   waitForNoJobBackends,
 } from "./support/db-faults.js";
-import { type Harness, SAMPLE_BASIC, snapshotRows, startHarness } from "./support/harness.js";
+import {
+  type Harness,
+  jobConfig,
+  quietLogger,
+  SAMPLE_BASIC,
+  snapshotRows,
+  startHarness,
+} from "./support/harness.js";
 
 const SCHEMA = "org_killed";
 const params = loadDatasetParams(SAMPLE_BASIC);
@@ -38,6 +46,14 @@ async function runCliToEnd(alias: string, schema = SCHEMA): Promise<void> {
   expect(report.outputRows.total).toBeGreaterThan(0);
 }
 
+/** The "before" rows come from an in-process run (cheaper than a CLI start; same code). */
+async function storeBefore(): Promise<string[]> {
+  await runAggregateJob(jobConfig(SAMPLE_BASIC, aliased("before"), { url: harness.db.url, schema: SCHEMA }), {
+    logger: quietLogger,
+  });
+  return snapshotRows(harness.admin, SCHEMA, sourceUuid);
+}
+
 beforeAll(async () => {
   await ensureBuilt();
   harness = await startHarness();
@@ -51,9 +67,9 @@ beforeAll(async () => {
     forcePathStyle: true,
     region: s3.region,
   });
-  // Every ranged read waits 3 s: the child is certainly still reading when it is killed.
+  // Every ranged read waits 2 s: the child is certainly still reading when it is killed.
   slowProxy = await startFaultyProxy(s3.endpoint, [
-    { fault: { kind: "delay", ms: 3_000 }, times: Number.POSITIVE_INFINITY, method: "GET", ranged: true },
+    { fault: { kind: "delay", ms: 2_000 }, times: Number.POSITIVE_INFINITY, method: "GET", ranged: true },
   ]);
   await runCliToEnd("after", "org_killed_clean");
   cleanAfter = await snapshotRows(harness.admin, "org_killed_clean", sourceUuid);
@@ -66,8 +82,7 @@ afterAll(async () => {
 
 describe("SIGKILL of the CLI mid-run", () => {
   it("killed while reading (S3 reads stalled): previous rows kept; a re-run equals a clean run", async () => {
-    await runCliToEnd("before");
-    const before = await snapshotRows(harness.admin, SCHEMA, sourceUuid);
+    const before = await storeBefore();
     const { args, env } = aggregateArgs(`s3://${s3.bucket}/koku`, aliased("after"), {
       url: harness.db.url,
       schema: SCHEMA,
@@ -98,8 +113,7 @@ describe("SIGKILL of the CLI mid-run", () => {
   });
 
   it("killed in the middle of its COPY: the transaction rolls back, the lock is freed, a re-run equals a clean run", async () => {
-    await runCliToEnd("before");
-    const before = await snapshotRows(harness.admin, SCHEMA, sourceUuid);
+    const before = await storeBefore();
     const key = 83_001;
     await blockCopyOnLock(harness.admin, SCHEMA, key);
     const release = await holdLock(harness.admin, key);
