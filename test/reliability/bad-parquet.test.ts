@@ -92,6 +92,7 @@ async function expectFailureKeepingRows(copy: DatasetCopy, patterns: (string | R
   const { error } = await capturingUnhandledRejections(() => run(copy));
   expect(error, "the run should have failed").not.toBeNull();
   const message = (error as Error).message;
+  if (process.env.RELIABILITY_SHOW_ERRORS) console.log(message);
   for (const pattern of patterns) {
     if (typeof pattern === "string") expect(message).toContain(pattern);
     else expect(message).toMatch(pattern);
@@ -295,6 +296,15 @@ describe("unusual but valid files give the spec's rows", () => {
         ...table,
         rows: [],
       });
+      const before = await storeBaseline(copy);
+      await run(copy);
+      expect(await snapshotRows(harness.admin, SCHEMA, copy.params.run.sourceUuid)).toEqual(before);
+    });
+  });
+
+  it("wrong magic at the start only: footer and pages are intact, same rows (the footer is what is read)", async () => {
+    await withCopy(async (copy) => {
+      overwrite(onlyFile(copy.dir, copy.params, "pod_usage"), 0, [0x58, 0x58, 0x58, 0x58]);
       const before = await storeBaseline(copy);
       await run(copy);
       expect(await snapshotRows(harness.admin, SCHEMA, copy.params.run.sourceUuid)).toEqual(before);
