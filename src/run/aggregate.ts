@@ -6,6 +6,7 @@
  */
 
 import { type EngineOutput, type EngineStats, SummaryEngine } from "../engine/summary-engine.js";
+import { dayNumber, dayString, MS_PER_DAY } from "../engine/values.js";
 import type { ByteSource, InputSource, ReferenceData, RunParams, SummaryRow } from "../model.js";
 import {
   type ChunkDecoder,
@@ -56,9 +57,29 @@ export interface AggregateResult {
   seconds: { list: number; read: number; aggregate: number; finish: number };
 }
 
-export async function aggregate(options: AggregateOptions): Promise<AggregateResult> {
+interface OpenedFile {
+  plan: PlannedFile;
+  bytes: ByteSource;
+  handle: ParquetFileHandle;
+}
+
+interface RowGroupTask extends OpenedFile {
+  rowGroup: number;
+  /** Days covered according to the row group's interval_start statistics (whole range when unknown). */
+  firstDay: number;
+  lastDay: number;
+}
+
+interface PreparedRun {
+  opened: OpenedFile[];
+  tasks: RowGroupTask[];
+  deriveNodeRoles: boolean;
+  progress: AggregateProgress;
+  seconds: AggregateResult["seconds"];
+}
+
+async function prepare(options: AggregateOptions): Promise<PreparedRun> {
   const { source, run, reference } = options;
-  const mode = options.mode ?? "streaming";
   const seconds = { list: 0, read: 0, aggregate: 0, finish: 0 };
   let t = performance.now();
   const listed = await source.list({
@@ -67,27 +88,57 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
     year: run.year,
     month: run.month,
   });
-  const engine = new SummaryEngine(run, reference);
-  const planned = planFiles(listed, { deriveNodeRoles: engine.derivesNodeRoles });
+  const deriveNodeRoles = reference.nodeRoles === null;
+  const planned = planFiles(listed, { deriveNodeRoles });
   seconds.list = (performance.now() - t) / 1000;
 
-  const opened: { plan: PlannedFile; bytes: ByteSource; handle: ParquetFileHandle }[] = [];
+  const opened: OpenedFile[] = [];
   t = performance.now();
   for (const plan of planned) {
     const bytes = await source.open(plan.file);
     opened.push({ plan, bytes, handle: await openParquetFile(plan.file.location, bytes) });
   }
   seconds.read += (performance.now() - t) / 1000;
-
+  const tasks = opened.flatMap((o) =>
+    o.handle.rowGroupRows.map((_, rowGroup) => ({ ...o, rowGroup, ...rowGroupDays(o.handle, rowGroup) })),
+  );
   const progress: AggregateProgress = {
     files: 0,
     totalFiles: opened.length,
     rowGroups: 0,
-    totalRowGroups: opened.reduce((n, o) => n + o.handle.rowGroupRows.length, 0),
+    totalRowGroups: tasks.length,
     rows: 0,
     bytes: 0,
   };
-  const tasks = opened.flatMap((o) => o.handle.rowGroupRows.map((_, rowGroup) => ({ ...o, rowGroup })));
+  return { opened, tasks, deriveNodeRoles, progress, seconds };
+}
+
+/** The day span of a row group from its interval_start min/max statistics, or an unbounded span. */
+function rowGroupDays(handle: ParquetFileHandle, rowGroup: number): { firstDay: number; lastDay: number } {
+  const column = handle.metadata.row_groups[rowGroup].columns.find(
+    (c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === "interval_start",
+  );
+  const stats = column?.meta_data?.statistics;
+  const min = stats?.min_value ?? stats?.min;
+  const max = stats?.max_value ?? stats?.max;
+  if (min instanceof Date && max instanceof Date && min.getTime() <= max.getTime()) {
+    return {
+      firstDay: Math.floor(min.getTime() / MS_PER_DAY),
+      lastDay: Math.floor(max.getTime() / MS_PER_DAY),
+    };
+  }
+  return { firstDay: Number.NEGATIVE_INFINITY, lastDay: Number.POSITIVE_INFINITY };
+}
+
+/** One engine pass over the row groups that may hold rows of `run`'s day range. */
+async function runPass(
+  prepared: PreparedRun,
+  options: AggregateOptions,
+  run: RunParams,
+): Promise<EngineOutput> {
+  const { progress, seconds } = prepared;
+  const tasks = tasksOf(prepared, run);
+  const engine = new SummaryEngine(run, options.reference);
   const decoder: ChunkDecoder =
     (options.decodeThread !== false ? WorkerDecoder.tryCreate(engine.interner) : null) ??
     new InlineDecoder(engine.interner);
@@ -95,7 +146,6 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
     const task = tasks[i];
     return readRowGroup(task.handle, task.bytes, task.rowGroup, task.plan.columns, decoder);
   };
-
   const consume = (i: number, batch: RowGroupBatch) => {
     const task = tasks[i];
     const start = performance.now();
@@ -109,7 +159,7 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
   };
 
   try {
-    if (mode === "in-memory") {
+    if ((options.mode ?? "streaming") === "in-memory") {
       // Read and decode everything first, then aggregate: the same engine calls in the same order.
       const start = performance.now();
       const batches = await Promise.all(tasks.map((_, i) => read(i)));
@@ -135,10 +185,34 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
   } finally {
     await decoder.close();
   }
-
-  t = performance.now();
+  const start = performance.now();
   const output = engine.finishByDay();
-  seconds.finish = (performance.now() - t) / 1000;
+  seconds.finish += (performance.now() - start) / 1000;
+  return output;
+}
+
+/** The row groups that may hold rows of the run's day range (row-group statistics prune the rest). */
+function tasksOf(prepared: PreparedRun, run: RunParams): RowGroupTask[] {
+  const firstDay = dayNumber(run.startDate);
+  const lastDay = dayNumber(run.endDate);
+  return prepared.tasks.filter((t) => t.lastDay >= firstDay && t.firstDay <= lastDay);
+}
+
+function fileSummaries(prepared: PreparedRun): AggregateResult["files"] {
+  return prepared.opened.map((o) => ({
+    location: o.plan.file.location,
+    reportType: o.plan.file.reportType,
+    hourly: o.plan.hourly,
+    rowGroups: o.handle.rowGroupRows.length,
+    rows: o.handle.numRows,
+  }));
+}
+
+/** All days in one engine pass; rows are built per day when asked for. */
+export async function aggregate(options: AggregateOptions): Promise<AggregateResult> {
+  const prepared = await prepare(options);
+  const output = await runPass(prepared, options, options.run);
+  const { seconds } = prepared;
   let all: SummaryRow[] | null = null;
   // Producing a day's rows is part of the finish phase, wherever the caller consumes them.
   function* rowsByDay(): Generator<SummaryRow[]> {
@@ -161,15 +235,120 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
     rowsByDay,
     counts: output.counts,
     stats: output.stats,
-    files: opened.map((o) => ({
-      location: o.plan.file.location,
-      reportType: o.plan.file.reportType,
-      hourly: o.plan.hourly,
-      rowGroups: o.handle.rowGroupRows.length,
-      rows: o.handle.numRows,
-    })),
-    inputRows: opened.reduce((n, o) => n + o.handle.numRows, 0),
-    bytesRead: progress.bytes,
+    files: fileSummaries(prepared),
+    inputRows: prepared.opened.reduce((n, o) => n + o.handle.numRows, 0),
+    bytesRead: prepared.progress.bytes,
     seconds,
+  };
+}
+
+/**
+ * The run as day windows when the files allow it: every output row belongs to one day, and (with node roles
+ * given) nothing crosses days, so each window is an independent engine pass whose state is dropped once its
+ * rows are out. Memory then follows one window's groups, not the month's. Windows are used only where row-group
+ * statistics show narrow day spans (a row group read in several windows costs a re-decode); otherwise one pass.
+ */
+export function planWindows(prepared: PreparedRun, run: RunParams): RunParams[] {
+  const firstDay = dayNumber(run.startDate);
+  const lastDay = dayNumber(run.endDate);
+  const days = lastDay - firstDay + 1;
+  if (days <= 1 || prepared.deriveNodeRoles) return [run];
+  let rowGroups = 0;
+  let decodes = 0;
+  for (const t of prepared.tasks) {
+    if (t.plan.file.reportType !== "pod_usage" && t.plan.file.reportType !== "storage_usage") continue;
+    if (t.lastDay < firstDay || t.firstDay > lastDay) continue;
+    rowGroups++;
+    decodes += Math.min(t.lastDay, lastDay) - Math.max(t.firstDay, firstDay) + 1;
+  }
+  if (rowGroups === 0 || !Number.isFinite(decodes) || decodes > rowGroups * 1.5) return [run];
+  const windows: RunParams[] = [];
+  for (let day = firstDay; day <= lastDay; day++) {
+    const date = dayString(day);
+    windows.push({ ...run, startDate: date, endDate: date });
+  }
+  return windows;
+}
+
+export interface StreamedAggregate {
+  /** Rows of each day in canonical order; consuming it drives the reading. */
+  days: AsyncGenerator<SummaryRow[]>;
+  /** Totals so far (complete once `days` is exhausted). */
+  totals(): {
+    counts: { pod: number; storage: number; unallocated: number };
+    stats: EngineStats;
+    files: AggregateResult["files"];
+    inputRows: number;
+    bytesRead: number;
+    seconds: AggregateResult["seconds"];
+    windows: number;
+  };
+}
+
+/** The run as a stream of day row sets, in windows where possible (see planWindows). */
+export async function aggregateByDay(options: AggregateOptions): Promise<StreamedAggregate> {
+  const prepared = await prepare(options);
+  const windows = planWindows(prepared, options.run);
+  if (windows.length > 1) {
+    // label files and boundary row groups are read once per window they overlap
+    prepared.progress.totalRowGroups = windows.reduce((n, w) => n + tasksOf(prepared, w).length, 0);
+  }
+  const counts = { pod: 0, storage: 0, unallocated: 0 };
+  let stats: EngineStats | null = null;
+  async function* days(): AsyncGenerator<SummaryRow[]> {
+    for (const window of windows) {
+      const output = await runPass(prepared, options, window);
+      for (const day of output.days) {
+        const start = performance.now();
+        const rows = output.rowsOfDay(day);
+        prepared.seconds.finish += (performance.now() - start) / 1000;
+        yield rows;
+      }
+      counts.pod += output.counts.pod;
+      counts.storage += output.counts.storage;
+      counts.unallocated += output.counts.unallocated;
+      stats = stats === null ? output.stats : mergeStats(stats, output.stats);
+    }
+  }
+  return {
+    days: days(),
+    totals: () => ({
+      counts,
+      stats: stats ?? emptyStats(),
+      files: fileSummaries(prepared),
+      inputRows: prepared.opened.reduce((n, o) => n + o.handle.numRows, 0),
+      bytesRead: prepared.progress.bytes,
+      seconds: prepared.seconds,
+      windows: windows.length,
+    }),
+  };
+}
+
+function mergeStats(a: EngineStats, b: EngineStats): EngineStats {
+  const add = (x: EngineStats["rowsIn"], y: EngineStats["rowsIn"]) => ({
+    pod_usage: x.pod_usage + y.pod_usage,
+    storage_usage: x.storage_usage + y.storage_usage,
+    node_labels: x.node_labels + y.node_labels,
+    namespace_labels: x.namespace_labels + y.namespace_labels,
+  });
+  return {
+    rowsIn: add(a.rowsIn, b.rowsIn),
+    rowsInRange: add(a.rowsInRange, b.rowsInRange),
+    podGroups: a.podGroups + b.podGroups,
+    storageGroups: a.storageGroups + b.storageGroups,
+    stateBytes: Math.max(a.stateBytes, b.stateBytes), // windows run one after the other: the peak counts
+    outOfRangeMeasures: a.outOfRangeMeasures + b.outOfRangeMeasures,
+  };
+}
+
+function emptyStats(): EngineStats {
+  const zero = { pod_usage: 0, storage_usage: 0, node_labels: 0, namespace_labels: 0 };
+  return {
+    rowsIn: zero,
+    rowsInRange: zero,
+    podGroups: 0,
+    storageGroups: 0,
+    stateBytes: 0,
+    outOfRangeMeasures: 0,
   };
 }

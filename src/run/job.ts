@@ -8,7 +8,7 @@ import type { AppConfig } from "../config/schema.js";
 import type { InputSource, RunParams, SummaryRow } from "../model.js";
 import { writeSummaryRows } from "../sink/postgres-writer.js";
 import { openInputSource } from "../source/open-source.js";
-import { type AggregateProgress, type AggregateResult, aggregate } from "./aggregate.js";
+import { type AggregateProgress, aggregateByDay } from "./aggregate.js";
 import { openDatabase } from "./database.js";
 import { resolveReferenceData } from "./reference-data.js";
 
@@ -38,6 +38,8 @@ export interface RunReport {
   peakRssMb: number;
   stateBytes: number;
   outOfRangeMeasures: number;
+  /** Engine passes (day windows, see planWindows); 1 = the whole range at once. */
+  windows: number;
   referenceOrigins: Record<string, string>;
 }
 
@@ -78,7 +80,7 @@ export async function runAggregateJob(config: AppConfig, hooks: JobHooks): Promi
       );
     }
     let announced = false;
-    const result: AggregateResult = await aggregate({
+    const stream = await aggregateByDay({
       source,
       run,
       reference,
@@ -92,13 +94,8 @@ export async function runAggregateJob(config: AppConfig, hooks: JobHooks): Promi
         hooks.onProgress?.(p);
       },
     });
-    if (result.stats.outOfRangeMeasures > 0) {
-      logger.warn(
-        { values: result.stats.outOfRangeMeasures },
-        "measures above 1e18 or infinite (Koku's ingest would have dropped their rows); summed as given",
-      );
-    }
-    const finishBeforeWrite = result.seconds.finish;
+    // The COPY pulls the day rows, and producing them drives the reading: nothing is held beyond a day window.
+    const before = { ...stream.totals().seconds };
     const written = await writeSummaryRows(
       db.client,
       {
@@ -109,8 +106,20 @@ export async function runAggregateJob(config: AppConfig, hooks: JobHooks): Promi
         year: run.year,
         month: run.month,
       },
-      streamRows(result.rowsByDay()),
+      streamRows(stream.days),
     );
+    const result = stream.totals();
+    if (result.stats.outOfRangeMeasures > 0) {
+      logger.warn(
+        { values: result.stats.outOfRangeMeasures },
+        "measures above 1e18 or infinite (Koku's ingest would have dropped their rows); summed as given",
+      );
+    }
+    const computeDuringWrite =
+      result.seconds.read +
+      result.seconds.aggregate +
+      result.seconds.finish -
+      (before.read + before.aggregate + before.finish);
     const total = (performance.now() - started) / 1000;
     const inRange = result.stats.rowsInRange;
     return {
@@ -129,16 +138,13 @@ export async function runAggregateJob(config: AppConfig, hooks: JobHooks): Promi
       files: result.files.length,
       rowGroups: result.files.reduce((n, f) => n + f.rowGroups, 0),
       bytesRead: result.bytesRead,
-      // Rows are produced while the COPY pulls them: that time is finish, the rest is write.
-      seconds: {
-        total,
-        ...result.seconds,
-        write: written.seconds - (result.seconds.finish - finishBeforeWrite),
-      },
+      // Rows are read and produced while the COPY pulls them: that time is read/aggregate/finish, the rest write.
+      seconds: { total, ...result.seconds, write: Math.max(0, written.seconds - computeDuringWrite) },
       rowsPerSecond: total > 0 ? Math.round(result.inputRows / total) : 0,
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       stateBytes: result.stats.stateBytes,
       outOfRangeMeasures: result.stats.outOfRangeMeasures,
+      windows: result.windows,
       referenceOrigins: origins,
     };
   } finally {
@@ -148,6 +154,6 @@ export async function runAggregateJob(config: AppConfig, hooks: JobHooks): Promi
 }
 
 /** The rows of each day in turn: the COPY pulls them while they are produced, a day at a time. */
-function* streamRows(days: Iterable<SummaryRow[]>): Generator<SummaryRow> {
-  for (const rows of days) yield* rows;
+async function* streamRows(days: AsyncIterable<SummaryRow[]>): AsyncGenerator<SummaryRow> {
+  for await (const rows of days) yield* rows;
 }
