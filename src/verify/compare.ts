@@ -40,7 +40,7 @@ interface Tolerance {
 const NUMERIC = SUMMARY_COLUMNS.filter((c) => NUMERIC_COLUMNS.has(c));
 const NON_NUMERIC = SUMMARY_COLUMNS.filter((c) => !NUMERIC_COLUMNS.has(c));
 
-/** JSON text → a canonical text with sorted keys, so equal objects compare equal as strings. */
+/** JSON value → a canonical text with sorted keys, so equal objects compare equal as strings. */
 function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
@@ -49,26 +49,11 @@ function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(",")}}`;
 }
 
-function cellKey(column: SummaryColumn, value: string | number | null): string {
-  if (value === null || value === undefined) return "\u0000null";
-  if (JSON_COLUMNS.has(column) && typeof value === "string") {
-    try {
-      return `j${canonicalJson(JSON.parse(value))}`;
-    } catch {
-      return `s${value}`; // not JSON: compared as text, so the diff still shows it
-    }
-  }
-  if (JSON_COLUMNS.has(column) && typeof value === "object") return `j${canonicalJson(value)}`;
-  return `s${String(value)}`;
-}
-
 /** Numbers may arrive as strings (PostgreSQL numeric); null stays null. */
 function asNumber(value: string | number | null): number | null {
   if (value === null || value === undefined) return null;
   if (typeof value === "number") return value;
-  const text = value.trim();
-  if (text === "NaN") return Number.NaN;
-  const n = Number(text);
+  const n = Number(value.trim());
   return Number.isNaN(n) ? Number.NaN : n;
 }
 
@@ -81,13 +66,48 @@ export function numbersMatch(a: number | null, b: number | null, tol: Tolerance)
   return diff <= tol.absTol || diff <= tol.relTol * Math.max(Math.abs(a), Math.abs(b));
 }
 
+/** A row with its cells in comparable form, computed once (JSON canonicalisation is the cost). */
+interface Prepared {
+  row: Row;
+  /** Canonical text of each NON_NUMERIC column ("\u0000null" for NULL, "j…" JSON, "s…" text). */
+  text: string[];
+  /** Each NUMERIC column as a number or null. */
+  numbers: (number | null)[];
+  /** All of `text` joined: rows pair first within equal keys. */
+  key: string;
+}
+
+/** Prepares rows; label texts repeat a lot, so canonical JSON is cached per distinct text. */
+function preparer(): (row: Row) => Prepared {
+  const jsonCache = new Map<string, string>();
+  const cell = (column: SummaryColumn, value: unknown): string => {
+    if (value === null || value === undefined) return "\u0000null";
+    if (!JSON_COLUMNS.has(column)) return `s${String(value)}`;
+    if (typeof value !== "string") return `j${canonicalJson(value)}`;
+    let canonical = jsonCache.get(value);
+    if (canonical === undefined) {
+      try {
+        canonical = `j${canonicalJson(JSON.parse(value))}`;
+      } catch {
+        canonical = `s${value}`; // not JSON: compared as text, so the diff still shows it
+      }
+      jsonCache.set(value, canonical);
+    }
+    return canonical;
+  };
+  return (row) => {
+    const text = NON_NUMERIC.map((c) => cell(c, row[c]));
+    return { row, text, numbers: NUMERIC.map((c) => asNumber(row[c])), key: text.join("\u0001") };
+  };
+}
+
 /** A distance for pairing: mismatching columns dominate, then the size of relative differences. */
-function numericDistance(a: Row, b: Row, tol: Tolerance): number {
+function numericDistance(a: Prepared, b: Prepared, tol: Tolerance): number {
   let mismatches = 0;
   let spread = 0;
-  for (const c of NUMERIC) {
-    const x = asNumber(a[c]);
-    const y = asNumber(b[c]);
+  for (let i = 0; i < NUMERIC.length; i++) {
+    const x = a.numbers[i];
+    const y = b.numbers[i];
     if (numbersMatch(x, y, tol)) continue;
     mismatches++;
     if (x !== null && y !== null && Number.isFinite(x) && Number.isFinite(y)) {
@@ -99,42 +119,28 @@ function numericDistance(a: Row, b: Row, tol: Tolerance): number {
   return mismatches + spread / (NUMERIC.length + 1);
 }
 
-/** Canonical keys of a row's non-numeric cells, computed once per row (JSON parsing is the cost). */
-const cellKeyCache = new WeakMap<Row, Map<SummaryColumn, string>>();
-function cachedCellKey(row: Row, column: SummaryColumn): string {
-  let keys = cellKeyCache.get(row);
-  if (!keys) {
-    keys = new Map();
-    cellKeyCache.set(row, keys);
-  }
-  let key = keys.get(column);
-  if (key === undefined) {
-    key = cellKey(column, row[column]);
-    keys.set(column, key);
-  }
-  return key;
-}
+const NUMERIC_INDEX = new Map(NUMERIC.map((c, i) => [c, i]));
+const TEXT_INDEX = new Map(NON_NUMERIC.map((c, i) => [c, i]));
 
-export function differingColumns(a: Row, b: Row, tol: Tolerance): string[] {
+/** Names of the columns where two prepared rows differ, in SUMMARY_COLUMNS order. */
+function differingColumns(a: Prepared, b: Prepared, tol: Tolerance): string[] {
   const out: string[] = [];
   for (const c of SUMMARY_COLUMNS) {
-    if (NUMERIC_COLUMNS.has(c)) {
-      if (!numbersMatch(asNumber(a[c]), asNumber(b[c]), tol)) out.push(c);
-    } else if (cachedCellKey(a, c) !== cachedCellKey(b, c)) {
-      out.push(c);
+    const n = NUMERIC_INDEX.get(c);
+    if (n !== undefined) {
+      if (!numbersMatch(a.numbers[n], b.numbers[n], tol)) out.push(c);
+    } else {
+      const t = TEXT_INDEX.get(c) as number;
+      if (a.text[t] !== b.text[t]) out.push(c);
     }
   }
   return out;
 }
 
-function groupKey(row: Row, columns: readonly SummaryColumn[]): string {
-  return columns.map((c) => cachedCellKey(row, c)).join("\u0001");
-}
-
-function groupBy(rows: Row[], columns: readonly SummaryColumn[]): Map<string, Row[]> {
-  const groups = new Map<string, Row[]>();
+function groupBy(rows: Prepared[], keyOf: (p: Prepared) => string): Map<string, Prepared[]> {
+  const groups = new Map<string, Prepared[]>();
   for (const row of rows) {
-    const key = groupKey(row, columns);
+    const key = keyOf(row);
     const list = groups.get(key);
     if (list) list.push(row);
     else groups.set(key, [row]);
@@ -147,18 +153,24 @@ function groupBy(rows: Row[], columns: readonly SummaryColumn[]): Map<string, Ro
  * quadratic search is too slow, rows are sorted by their numbers and zipped instead.
  */
 function pairClosest(
-  actual: Row[],
-  expected: Row[],
-  distance: (a: Row, b: Row) => number,
+  actual: Prepared[],
+  expected: Prepared[],
+  distance: (a: Prepared, b: Prepared) => number,
   maxDistance: number,
-): { pairs: [Row, Row, number][]; restActual: Row[]; restExpected: Row[] } {
-  const pairs: [Row, Row, number][] = [];
+): { pairs: [Prepared, Prepared, number][]; restActual: Prepared[]; restExpected: Prepared[] } {
+  const pairs: [Prepared, Prepared, number][] = [];
+  if (actual.length === 1 && expected.length === 1) {
+    const d = distance(actual[0], expected[0]);
+    if (d <= maxDistance) return { pairs: [[actual[0], expected[0], d]], restActual: [], restExpected: [] };
+    return { pairs, restActual: actual, restExpected: expected };
+  }
   if (actual.length * expected.length > 250_000) {
-    const sortKey = (r: Row) => NUMERIC.map((c) => asNumber(r[c]) ?? Number.NEGATIVE_INFINITY);
-    const byNumbers = (x: Row, y: Row) => {
-      const kx = sortKey(x);
-      const ky = sortKey(y);
-      for (let i = 0; i < kx.length; i++) if (kx[i] !== ky[i]) return kx[i] < ky[i] ? -1 : 1;
+    const byNumbers = (x: Prepared, y: Prepared) => {
+      for (let i = 0; i < NUMERIC.length; i++) {
+        const a = x.numbers[i] ?? Number.NEGATIVE_INFINITY;
+        const b = y.numbers[i] ?? Number.NEGATIVE_INFINITY;
+        if (a !== b) return a < b ? -1 : 1;
+      }
       return 0;
     };
     const a = [...actual].sort(byNumbers);
@@ -191,18 +203,18 @@ function pairClosest(
 }
 
 /** Rows left over after same-key pairing are paired across keys only when few columns differ. */
-const CROSS_KEY_COLUMNS: readonly SummaryColumn[] = ["data_source", "usage_start"];
+const CROSS_KEY_COLUMNS = [TEXT_INDEX.get("data_source") as number, TEXT_INDEX.get("usage_start") as number];
 const MAX_CROSS_KEY_DIFFS = 6;
 
 export function compareRowSets(actual: Row[], expected: Row[], opts: CompareOptions = {}): ComparisonResult {
   const tol: Tolerance = { relTol: opts.relTol ?? 1e-9, absTol: opts.absTol ?? 1e-9 };
+  const prepare = preparer();
   const diffs: RowDiff[] = [];
-  let leftActual: Row[] = [];
-  let leftExpected: Row[] = [];
+  const leftActual: Prepared[] = [];
+  const leftExpected: Prepared[] = [];
 
-  const expectedGroups = groupBy(expected, NON_NUMERIC);
-  const actualGroups = groupBy(actual, NON_NUMERIC);
-  for (const [key, aRows] of actualGroups) {
+  const expectedGroups = groupBy(expected.map(prepare), (p) => p.key);
+  for (const [key, aRows] of groupBy(actual.map(prepare), (p) => p.key)) {
     const eRows = expectedGroups.get(key) ?? [];
     expectedGroups.delete(key);
     const { pairs, restActual, restExpected } = pairClosest(
@@ -212,18 +224,19 @@ export function compareRowSets(actual: Row[], expected: Row[], opts: CompareOpti
       Number.POSITIVE_INFINITY,
     );
     for (const [a, e, d] of pairs) {
-      if (d > 0) diffs.push({ actual: a, expected: e, columns: differingColumns(a, e, tol) });
+      if (d > 0) diffs.push({ actual: a.row, expected: e.row, columns: differingColumns(a, e, tol) });
     }
-    leftActual = leftActual.concat(restActual);
-    leftExpected = leftExpected.concat(restExpected);
+    leftActual.push(...restActual);
+    leftExpected.push(...restExpected);
   }
-  for (const eRows of expectedGroups.values()) leftExpected = leftExpected.concat(eRows);
+  for (const eRows of expectedGroups.values()) leftExpected.push(...eRows);
 
   // Rows whose text/JSON columns differ: pair those that differ in a few columns only (same source, day).
   const onlyActual: Row[] = [];
   const onlyExpected: Row[] = [];
-  const crossExpected = groupBy(leftExpected, CROSS_KEY_COLUMNS);
-  for (const [key, aRows] of groupBy(leftActual, CROSS_KEY_COLUMNS)) {
+  const crossKey = (p: Prepared) => CROSS_KEY_COLUMNS.map((i) => p.text[i]).join("\u0001");
+  const crossExpected = groupBy(leftExpected, crossKey);
+  for (const [key, aRows] of groupBy(leftActual, crossKey)) {
     const eRows = crossExpected.get(key) ?? [];
     crossExpected.delete(key);
     const { pairs, restActual, restExpected } = pairClosest(
@@ -235,16 +248,16 @@ export function compareRowSets(actual: Row[], expected: Row[], opts: CompareOpti
     for (const [a, e] of pairs) {
       const columns = differingColumns(a, e, tol);
       if (columns.length <= MAX_CROSS_KEY_DIFFS) {
-        diffs.push({ actual: a, expected: e, columns });
+        diffs.push({ actual: a.row, expected: e.row, columns });
       } else {
-        onlyActual.push(a);
-        onlyExpected.push(e);
+        onlyActual.push(a.row);
+        onlyExpected.push(e.row);
       }
     }
-    onlyActual.push(...restActual);
-    onlyExpected.push(...restExpected);
+    for (const p of restActual) onlyActual.push(p.row);
+    for (const p of restExpected) onlyExpected.push(p.row);
   }
-  for (const eRows of crossExpected.values()) onlyExpected.push(...eRows);
+  for (const eRows of crossExpected.values()) for (const p of eRows) onlyExpected.push(p.row);
 
   const equal = diffs.length === 0 && onlyActual.length === 0 && onlyExpected.length === 0;
   const report = formatComparisonReport({
