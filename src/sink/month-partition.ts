@@ -16,10 +16,15 @@ export interface MonthBounds {
   to: string;
 }
 
-/** Transaction-scoped lock for creating one month's partition; taken after the schema lock, never before. */
-export async function lockMonthDdl(client: pg.ClientBase, schema: string, year: number, month: number) {
+/**
+ * Transaction-scoped lock for creating a month partition; taken after the schema lock, never before. It is one
+ * lock per table, not per month: two runs attaching partitions of different months at once deadlock on the
+ * default partition (seen in the queue tests), so partition creation is serialized per table. Runs whose
+ * partition exists never take it.
+ */
+export async function lockMonthDdl(client: pg.ClientBase, schema: string, _year: number, _month: number) {
   await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [
-    `ocp-aggregator:ddl:${schema}.${SUMMARY_TABLE}:${year}-${month}`,
+    `ocp-aggregator:ddl:${schema}.${SUMMARY_TABLE}:partitions`,
   ]);
 }
 

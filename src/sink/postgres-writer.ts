@@ -156,6 +156,8 @@ async function decideTarget(
     throw new Error(`table ${opts.schema}.${SUMMARY_TABLE} disappeared while writing`);
   }
   if (!table.partitioned) return false;
+  // Partitions are never dropped here: an existing one needs no lock (the common case stays parallel).
+  if (await relationExists(client, opts.schema, monthPartitionName(opts.year, opts.month))) return false;
   await lockMonthDdl(client, opts.schema, opts.year, opts.month);
   if (await relationExists(client, opts.schema, monthPartitionName(opts.year, opts.month))) return false;
   const bounds = monthBounds(opts.year, opts.month);
