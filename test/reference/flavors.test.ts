@@ -38,7 +38,8 @@ interface Dataset {
   dailyPods?: Record<string, Cell>[];
   hourlyPods?: Record<string, Cell>[];
   dailyStorage?: Record<string, Cell>[];
-  nodeLabels?: string | null;
+  /** Node-label texts of n1 on the day (one row per hour). */
+  nodeLabels?: string | null | (string | null)[];
 }
 
 async function runDataset(flavor: KokuSqlFlavor, data: Dataset, reference: Partial<ReferenceData> = {}) {
@@ -49,10 +50,13 @@ async function runDataset(flavor: KokuSqlFlavor, data: Dataset, reference: Parti
     writeRowsParquet(join(dir, name), rows);
     return [join(dir, name)];
   };
-  const nodeRows =
-    data.nodeLabels === undefined
-      ? []
-      : [{ interval_start: utc(DAY), node: "n1", node_labels: data.nodeLabels }];
+  const nodeTexts =
+    data.nodeLabels === undefined ? [] : Array.isArray(data.nodeLabels) ? data.nodeLabels : [data.nodeLabels];
+  const nodeRows = nodeTexts.map((text, hour) => ({
+    interval_start: utc(DAY, hour),
+    node: "n1",
+    node_labels: text,
+  }));
   const files: ReferenceFiles = {
     pod_usage: {
       hourly: write("pod-h.parquet", data.hourlyPods ?? [{ ...DAILY_POD }]),
@@ -99,6 +103,17 @@ describe("trino vs onprem flavors (spec §12)", () => {
     expect(trino.pod_labels).toBeNull();
     expect(json(trino.all_labels)).toEqual({});
     expect(json(onprem.pod_labels)).toEqual({ app: "node" });
+  });
+
+  it("a NULL node-label text beside {} the same day: trino joins two label maps (usage twice), onprem one", async () => {
+    // Koku's Trino CTE keeps the NULL map as its own group and coalesces it to {} only in the join, so the
+    // merged map is not NULL (spec §12 lists node labels as NULL-making; the SQL does not).
+    const data: Dataset = { nodeLabels: [null, "{}"] };
+    const [trino] = podRows(await runDataset("trino", data));
+    const [onprem] = podRows(await runDataset("onprem", data));
+    expect(json(trino.pod_labels)).toEqual({ app: "a", vm_kubevirt_io_name: "vm1" });
+    expect(trino.pod_usage_cpu_core_hours).toBe(4);
+    expect(onprem.pod_usage_cpu_core_hours).toBe(2);
   });
 
   it("greatest(usage, request) with a null request: trino null, onprem the usage", async () => {
