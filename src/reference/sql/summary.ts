@@ -14,6 +14,11 @@
  *   `csi_volume_handle` (so rows differing only by it stay apart, spec §3).
  * - `3600.0` is a DECIMAL literal in Trino, DuckDB and PostgreSQL; double / decimal is double in all.
  * - NULL select-list literals get explicit types so the UNION has one column type.
+ * - `max()` of text (resource_id, node_role) compares by code point in DuckDB and Trino; PostgreSQL
+ *   (onprem) uses the database collation, which is the same for the ASCII ids Koku sees but could
+ *   differ for mixed-case or non-ASCII ids under a linguistic collation (en_US.UTF-8).
+ * - Division by a node count of 0 (a claim whose pods all have a NULL node): DuckDB and Trino give
+ *   ±Infinity/NaN; PostgreSQL (onprem) raises "division by zero" and Koku's statement fails.
  */
 
 /** Shared CTEs: enabled keys, daily label maps, node and cluster capacity, volume nodes. */
