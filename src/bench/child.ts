@@ -3,6 +3,11 @@
  * carried from one run to the next, and its peak RSS is its own. Wall time is spawn to exit.
  */
 import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ChildUsage } from "./child-usage.js";
 
 export interface ChildOutcome {
   exitCode: number | null;
@@ -11,6 +16,8 @@ export interface ChildOutcome {
   stdout: string;
   /** The last few KB of stderr, for error messages. */
   stderrTail: string;
+  /** CPU seconds and peak RSS the child reported at exit (null without `usagePreload` or if it wrote none). */
+  usage: ChildUsage | null;
 }
 
 export interface ChildOptions {
@@ -18,15 +25,48 @@ export interface ChildOptions {
   cwd?: string;
   /** Extra Node flags (e.g. --cpu-prof); placed before the script. */
   nodeFlags?: string[];
+  /** The compiled child-usage.js: preloaded so the child reports its getrusage at exit. */
+  usagePreload?: string;
 }
 
 const STDERR_TAIL = 4096;
 
-export function runChild(script: string, args: string[], options: ChildOptions = {}): Promise<ChildOutcome> {
+export async function runChild(
+  script: string,
+  args: string[],
+  options: ChildOptions = {},
+): Promise<ChildOutcome> {
+  if (!options.usagePreload) return spawnChild(script, args, options, null);
+  const dir = mkdtempSync(join(tmpdir(), "ocp-bench-usage-"));
+  try {
+    return await spawnChild(script, args, options, join(dir, "usage.json"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function readUsage(file: string | null): ChildUsage | null {
+  if (!file) return null;
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as ChildUsage;
+  } catch {
+    return null;
+  }
+}
+
+function spawnChild(
+  script: string,
+  args: string[],
+  options: ChildOptions,
+  usageFile: string | null,
+): Promise<ChildOutcome> {
+  const preload =
+    usageFile && options.usagePreload ? ["--import", pathToFileURL(options.usagePreload).href] : [];
+  const env = { ...(options.env ?? process.env), ...(usageFile ? { OCP_BENCH_USAGE_FILE: usageFile } : {}) };
   return new Promise((resolvePromise, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [...(options.nodeFlags ?? []), script, ...args], {
-      env: options.env ?? process.env,
+    const child = spawn(process.execPath, [...preload, ...(options.nodeFlags ?? []), script, ...args], {
+      env,
       cwd: options.cwd,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -44,6 +84,7 @@ export function runChild(script: string, args: string[], options: ChildOptions =
         wallSeconds: (performance.now() - started) / 1000,
         stdout: Buffer.concat(out).toString("utf8"),
         stderrTail,
+        usage: readUsage(usageFile),
       });
     });
   });

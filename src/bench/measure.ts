@@ -18,8 +18,18 @@ export function distDir(): string {
   return basename(root) === "src" ? join(dirname(root), "dist") : root;
 }
 
-export function childScripts(dist = distDir()): { cli: string; duckdb: string } {
-  const scripts = { cli: join(dist, "cli", "main.js"), duckdb: join(dist, "bench", "duckdb-child.js") };
+export interface ChildScripts {
+  cli: string;
+  duckdb: string;
+  usagePreload: string;
+}
+
+export function childScripts(dist = distDir()): ChildScripts {
+  const scripts: ChildScripts = {
+    cli: join(dist, "cli", "main.js"),
+    duckdb: join(dist, "bench", "duckdb-child.js"),
+    usagePreload: join(dist, "bench", "child-usage.js"),
+  };
   for (const script of Object.values(scripts)) {
     if (!existsSync(script)) throw new Error(`${script} is missing: build first (npx tsc -p tsconfig.json)`);
   }
@@ -44,12 +54,23 @@ function baseEntry(id: RunIdentity, tool: BenchRun["tool"], mode: BenchMode | nu
   };
 }
 
+function cpuSecondsOf(outcome: ChildOutcome): number | null {
+  const usage = outcome.usage;
+  return usage ? Math.round((usage.userCpuSeconds + usage.systemCpuSeconds) * 1000) / 1000 : null;
+}
+
+/** The higher of what the child reported in its output and its getrusage at exit. */
+function peakRss(reported: number, outcome: ChildOutcome): number {
+  return Math.max(reported, outcome.usage?.maxRssMb ?? 0);
+}
+
 function failedEntry(base: ReturnType<typeof baseEntry>, outcome: ChildOutcome, error: string): BenchRun {
   return {
     ...base,
     ok: false,
     error,
     wallSeconds: outcome.wallSeconds,
+    cpuSeconds: cpuSecondsOf(outcome),
     inputRows: 0,
     outputRows: 0,
     rowsPerSecond: 0,
@@ -64,7 +85,7 @@ export interface EngineRunOptions extends RunIdentity {
   mode: BenchMode;
   configFile: string;
   databaseUrl: string;
-  cliScript: string;
+  scripts: ChildScripts;
   nodeFlags?: string[];
 }
 
@@ -86,7 +107,11 @@ export async function measureEngine(options: EngineRunOptions): Promise<BenchRun
   ];
   // The URL goes by environment, not argv, so its password does not show in `ps`.
   const env = { ...process.env, OCP_AGG_DATABASE_URL: options.databaseUrl };
-  const outcome = await runChild(options.cliScript, args, { env, nodeFlags: options.nodeFlags });
+  const outcome = await runChild(options.scripts.cli, args, {
+    env,
+    nodeFlags: options.nodeFlags,
+    usagePreload: options.scripts.usagePreload,
+  });
   if (outcome.exitCode !== 0) return failedEntry(base, outcome, childFailure(outcome));
   let report: RunReport;
   try {
@@ -100,10 +125,11 @@ export async function measureEngine(options: EngineRunOptions): Promise<BenchRun
     ok: true,
     error: null,
     wallSeconds: outcome.wallSeconds,
+    cpuSeconds: cpuSecondsOf(outcome),
     inputRows: report.inputRows,
     outputRows,
     rowsPerSecond: Math.round(report.inputRows / outcome.wallSeconds),
-    peakRssMb: report.peakRssMb,
+    peakRssMb: peakRss(report.peakRssMb, outcome),
     phases: { ...report.seconds },
     stateBytes: report.stateBytes,
     stateBytesPerGroup: outputRows > 0 ? Math.round(report.stateBytes / outputRows) : null,
@@ -111,14 +137,16 @@ export async function measureEngine(options: EngineRunOptions): Promise<BenchRun
 }
 
 export interface DuckdbRunOptions extends RunIdentity {
-  duckdbScript: string;
+  scripts: ChildScripts;
 }
 
 export async function measureDuckdb(
   options: DuckdbRunOptions,
 ): Promise<{ run: BenchRun; duckdbVersion: string | null }> {
   const base = baseEntry(options, "duckdb", null);
-  const outcome = await runChild(options.duckdbScript, [options.dataset.dir]);
+  const outcome = await runChild(options.scripts.duckdb, [options.dataset.dir], {
+    usagePreload: options.scripts.usagePreload,
+  });
   if (outcome.exitCode !== 0) {
     return { run: failedEntry(base, outcome, childFailure(outcome)), duckdbVersion: null };
   }
@@ -138,10 +166,11 @@ export async function measureDuckdb(
       ok: true,
       error: null,
       wallSeconds: outcome.wallSeconds,
+      cpuSeconds: cpuSecondsOf(outcome),
       inputRows,
       outputRows: result.outputRows,
       rowsPerSecond: Math.round(inputRows / outcome.wallSeconds),
-      peakRssMb: result.peakRssMb,
+      peakRssMb: peakRss(result.peakRssMb, outcome),
       phases: null,
       stateBytes: null,
       stateBytesPerGroup: null,

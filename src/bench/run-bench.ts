@@ -13,7 +13,7 @@ import { openBenchDatabase } from "./database.js";
 import { type DatasetRequest, type PreparedDataset, prepareDataset } from "./datasets.js";
 import { gitState, machineInfo } from "./machine.js";
 import { benchMarkdown } from "./markdown.js";
-import { childScripts, measureDuckdb, measureEngine } from "./measure.js";
+import { childScripts, distDir, measureDuckdb, measureEngine } from "./measure.js";
 import { type BenchProgress, silentProgress } from "./progress.js";
 import {
   BENCH_SCHEMA_VERSION,
@@ -22,6 +22,7 @@ import {
   type BenchMode,
   type BenchRun,
 } from "./schema.js";
+import { snapshotDist } from "./snapshot.js";
 import { summarize } from "./summary.js";
 import { benchSvg } from "./svg.js";
 
@@ -44,6 +45,8 @@ export interface BenchOptions {
   engineNodeFlags?: string[];
   /** The repository folder (for the git commit); default the working directory. */
   repoDir?: string;
+  /** Stop the database and exit on SIGINT/SIGTERM (the CLI); tests leave signals alone. */
+  handleSignals?: boolean;
 }
 
 export interface BenchOutput {
@@ -91,7 +94,7 @@ const describeRun = (run: BenchRun) =>
 
 export async function runBench(options: BenchOptions): Promise<BenchOutput> {
   const progress = options.progress ?? silentProgress;
-  const scripts = childScripts();
+  childScripts(); // fail early, before generating anything, when dist/ is missing
   const outDir = resolve(options.outDir);
   mkdirSync(outDir, { recursive: true });
   const files = {
@@ -124,7 +127,29 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
   }
 
   const configDir = mkdtempSync(join(tmpdir(), "ocp-aggregator-bench-config-"));
-  const database = await openBenchDatabase(options.databaseUrl, (m) => progress.note(m));
+  const snapshot = snapshotDist(distDir());
+  const scripts = childScripts(snapshot.dir);
+  const database = await openBenchDatabase(options.databaseUrl, (m) => progress.note(m)).catch((error) => {
+    snapshot.remove();
+    throw error;
+  });
+  const cleanUp = async () => {
+    progress.stop();
+    await database
+      .stop()
+      .catch((error: unknown) => progress.note(`could not stop PostgreSQL: ${String(error)}`));
+    snapshot.remove();
+    rmSync(configDir, { recursive: true, force: true });
+  };
+  // Ctrl-C during a long bench must not leave the embedded PostgreSQL running
+  const onSignal = (signal: NodeJS.Signals) => {
+    progress.note(`${signal}: stopping; ${files.json} holds the runs so far`);
+    void cleanUp().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+  };
+  if (options.handleSignals) {
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+  }
   const runs: BenchRun[] = [];
   let duckdbVersion: string | null = null;
   const git = gitState(options.repoDir ?? process.cwd());
@@ -159,7 +184,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
         progress.begin(`${dataset.id} ${task.tool === "duckdb" ? "DuckDB" : task.mode} #${repetition}`);
         let run: BenchRun;
         if (task.tool === "duckdb") {
-          const measured = await measureDuckdb({ dataset, repetition, duckdbScript: scripts.duckdb });
+          const measured = await measureDuckdb({ dataset, repetition, scripts });
           run = measured.run;
           duckdbVersion ??= measured.duckdbVersion;
         } else {
@@ -169,7 +194,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
             mode: task.mode as BenchMode,
             configFile: configs.get(dataset.id) as string,
             databaseUrl: database.url,
-            cliScript: scripts.cli,
+            scripts,
             nodeFlags: options.engineNodeFlags,
           });
         }

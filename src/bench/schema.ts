@@ -61,11 +61,16 @@ export const runSchema = z.object({
   error: z.string().nullable(),
   /** Wall time of the child process, spawn to exit, measured by the bench. */
   wallSeconds: z.number(),
+  /**
+   * CPU seconds (user + system, all threads) the child used, from its own getrusage at exit: the work done,
+   * which other load on the machine does not inflate the way it inflates wall time. Null if not reported.
+   */
+  cpuSeconds: z.number().nullable(),
   inputRows: z.number().int(),
   outputRows: z.number().int(),
   /** inputRows / wallSeconds. */
   rowsPerSecond: z.number(),
-  /** The child's peak resident set size (getrusage maxrss, worker threads included). */
+  /** The child's peak resident set size (getrusage maxrss at exit, worker threads included). */
   peakRssMb: z.number(),
   /** The engine's own phase split (seconds); write = the PostgreSQL transaction. Null for DuckDB. */
   phases: phases.nullable(),
@@ -84,6 +89,7 @@ export const summarySchema = z.object({
   inputRows: z.number().int(),
   outputRows: z.number().int(),
   medianWallSeconds: z.number(),
+  medianCpuSeconds: z.number().nullable(),
   /** inputRows / medianWallSeconds. */
   rowsPerSecond: z.number(),
   /** The highest peak RSS over the repetitions. */
@@ -94,6 +100,9 @@ export const summarySchema = z.object({
   /** The median DuckDB wall time on the same dataset, and this entry's median over it (null if absent). */
   duckdbSeconds: z.number().nullable(),
   ratioToDuckdb: z.number().nullable(),
+  /** The same comparison in CPU seconds (DuckDB's median CPU seconds; this entry's over it). */
+  duckdbCpuSeconds: z.number().nullable(),
+  cpuRatioToDuckdb: z.number().nullable(),
   medianLoadAverage: z.number(),
 });
 

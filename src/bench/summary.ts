@@ -25,6 +25,15 @@ function medianPhases(runs: BenchRun[]): BenchPhases | null {
   ) as unknown as BenchPhases;
 }
 
+/** Median CPU seconds, or null when any run lacks them (a partial median would mislead). */
+function medianCpu(runs: BenchRun[]): number | null {
+  const cpu = runs.map((r) => r.cpuSeconds);
+  return cpu.every((c): c is number => c !== null) ? median(cpu) : null;
+}
+
+const ratio = (value: number | null, base: number | null) =>
+  value === null || base === null || base <= 0 ? null : round(value / base, 2);
+
 const groupKey = (r: Pick<BenchRun, "dataset" | "tool" | "mode">) => `${r.dataset}|${r.tool}|${r.mode ?? ""}`;
 
 /** Summary entries in the order the runs were first seen; failed runs are left out of the figures. */
@@ -37,10 +46,14 @@ export function summarize(datasets: BenchDataset[], runs: BenchRun[]): BenchSumm
     if (group) group.push(run);
     else groups.set(key, [run]);
   }
-  const duckdbSeconds = new Map<string, number>();
+  const duckdbSeconds = new Map<string, { wall: number; cpu: number | null }>();
   for (const [, group] of groups) {
-    if (group[0].tool === "duckdb")
-      duckdbSeconds.set(group[0].dataset, median(group.map((r) => r.wallSeconds)));
+    if (group[0].tool === "duckdb") {
+      duckdbSeconds.set(group[0].dataset, {
+        wall: median(group.map((r) => r.wallSeconds)),
+        cpu: medianCpu(group),
+      });
+    }
   }
   const inputRowsOf = new Map(datasets.map((d) => [d.id, d.inputRows]));
   const summary: BenchSummary[] = [];
@@ -49,6 +62,7 @@ export function summarize(datasets: BenchDataset[], runs: BenchRun[]): BenchSumm
     const wall = median(group.map((r) => r.wallSeconds));
     const inputRows = first.inputRows || inputRowsOf.get(first.dataset) || 0;
     const duck = duckdbSeconds.get(first.dataset) ?? null;
+    const cpu = medianCpu(group);
     const perGroup = group.map((r) => r.stateBytesPerGroup).filter((v): v is number => v !== null);
     summary.push({
       dataset: first.dataset,
@@ -60,12 +74,15 @@ export function summarize(datasets: BenchDataset[], runs: BenchRun[]): BenchSumm
       inputRows,
       outputRows: first.outputRows,
       medianWallSeconds: round(wall, 3),
+      medianCpuSeconds: cpu === null ? null : round(cpu, 3),
       rowsPerSecond: Math.round(inputRows / wall),
       peakRssMb: Math.max(...group.map((r) => r.peakRssMb)),
       medianPhases: medianPhases(group),
       stateBytesPerGroup: perGroup.length > 0 ? Math.round(median(perGroup)) : null,
-      duckdbSeconds: duck === null ? null : round(duck, 3),
-      ratioToDuckdb: duck === null || duck <= 0 ? null : round(wall / duck, 2),
+      duckdbSeconds: duck === null ? null : round(duck.wall, 3),
+      ratioToDuckdb: ratio(wall, duck?.wall ?? null),
+      duckdbCpuSeconds: duck?.cpu == null ? null : round(duck.cpu, 3),
+      cpuRatioToDuckdb: ratio(cpu, duck?.cpu ?? null),
       medianLoadAverage: round(median(group.map((r) => r.loadAverage[0])), 2),
     });
   }

@@ -68,6 +68,9 @@ describe("bench command", () => {
     expect(engine.outputRows).toBe(duckdb.outputRows);
     expect(engine.phases?.write).toBeGreaterThan(0);
     expect(engine.peakRssMb).toBeGreaterThan(0);
+    // CPU seconds come from the preloaded getrusage reporter in both children
+    expect(engine.cpuSeconds).toBeGreaterThan(0);
+    expect(duckdb.cpuSeconds).toBeGreaterThan(0);
     expect(engine.stateBytesPerGroup).toBeGreaterThan(0);
     expect(bench.summary.find((s) => s.tool === "engine")?.ratioToDuckdb).toBeGreaterThan(0);
     expect(bench.machine.postgres).toMatch(/^17/);

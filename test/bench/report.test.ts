@@ -35,6 +35,7 @@ function run(overrides: Partial<BenchRun>): BenchRun {
     ok: true,
     error: null,
     wallSeconds: 2,
+    cpuSeconds: 2.5,
     inputRows: 1_000_000,
     outputRows: 40_000,
     rowsPerSecond: 500_000,
@@ -74,6 +75,9 @@ describe("summarize", () => {
       peakRssMb: 210,
       duckdbSeconds: 2,
       ratioToDuckdb: 1.5,
+      medianCpuSeconds: 2.5,
+      duckdbCpuSeconds: 2.5,
+      cpuRatioToDuckdb: 1,
       stateBytesPerGroup: 100,
     });
     expect(engine?.medianPhases?.total).toBe(1.9);
@@ -125,11 +129,19 @@ describe("bench.md", () => {
   it("has the machine, the table with engine and DuckDB rows, the targets and the failed run", () => {
     const md = benchMarkdown(benchFile());
     expect(md).toContain("2 × Test CPU");
-    expect(md).toContain("| scale | mode | input rows | output rows | median wall s | job s | rows/s |");
-    expect(md).toMatch(/\| 1m \| streaming \| 1,000,000 \| 40,000 \| 3\.00 \| 1\.90 \| 333,333 \| 210 \|/);
+    expect(md).toContain(
+      "| scale | mode | input rows | output rows | median wall s | job s | CPU s | rows/s | rows/CPU-s |",
+    );
+    expect(md).toMatch(
+      /\| 1m \| streaming \| 1,000,000 \| 40,000 \| 3\.00 \| 1\.90 \| 2\.50 \| 333,333 \| 400,000 \| 210 \|/,
+    );
     expect(md).toMatch(/\| 1m \| DuckDB reference \| 1,000,000 \|/);
-    expect(md).toContain("within 2× of DuckDB: worst 1.50× (1m, streaming) — met");
+    expect(md).toContain("within 2× of DuckDB (wall time): worst 1.50× (1m, streaming) — met");
+    expect(md).toContain("within 2× of DuckDB (CPU time): worst 1.00× (1m, streaming) — met");
     expect(md).toContain("### Failed runs");
+    // a table row has as many cells as the header
+    const table = md.split("\n").filter((l) => l.startsWith("| "));
+    expect(new Set(table.map((l) => l.split(" | ").length)).size).toBe(1);
     expect(md).toContain("exit code 1");
   });
 

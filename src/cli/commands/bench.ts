@@ -105,6 +105,7 @@ export function registerBenchCommand(program: Command): void {
           command: commandLine(process.argv.slice(2)),
           progress: createBenchProgress(),
           engineNodeFlags,
+          handleSignals: true,
         });
         process.stdout.write(`${files.markdown}\n${files.json}\n${files.svg}\n`);
       }),
