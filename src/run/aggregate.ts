@@ -162,7 +162,10 @@ async function runPass(
     if ((options.mode ?? "streaming") === "in-memory") {
       // Read and decode everything first, then aggregate: the same engine calls in the same order.
       const start = performance.now();
-      const batches = await Promise.all(tasks.map((_, i) => read(i)));
+      const reads = tasks.map((_, i) => read(i));
+      // Every read gets a handler, so a second failing read is not an unhandled rejection.
+      for (const r of reads) r.catch(() => {});
+      const batches = await Promise.all(reads);
       seconds.read += (performance.now() - start) / 1000;
       for (let i = 0; i < batches.length; i++) consume(i, batches[i]);
     } else {
@@ -171,15 +174,25 @@ async function runPass(
       const inFlight: Promise<RowGroupBatch>[] = [];
       let next = 0;
       const fill = () => {
-        while (next < tasks.length && inFlight.length < ahead) inFlight.push(read(next++));
+        while (next < tasks.length && inFlight.length < ahead) {
+          const pending = read(next++);
+          // A read that fails while an earlier one is awaited must not count as unhandled; awaiting it later
+          // still throws.
+          pending.catch(() => {});
+          inFlight.push(pending);
+        }
       };
       fill();
-      for (let i = 0; i < tasks.length; i++) {
-        const start = performance.now();
-        const batch = await (inFlight.shift() as Promise<RowGroupBatch>);
-        seconds.read += (performance.now() - start) / 1000;
-        fill();
-        consume(i, batch);
+      try {
+        for (let i = 0; i < tasks.length; i++) {
+          const start = performance.now();
+          const batch = await (inFlight.shift() as Promise<RowGroupBatch>);
+          seconds.read += (performance.now() - start) / 1000;
+          fill();
+          consume(i, batch);
+        }
+      } finally {
+        inFlight.length = 0; // abandoned reads already carry a handler
       }
     }
   } finally {
