@@ -16,12 +16,14 @@ interface Series {
   points: Point[];
   /** Hollow markers, no line (the variants). */
   markersOnly?: boolean;
+  /** A dotted line with small markers (rows per CPU second beside rows per wall second); not in the legend. */
+  dotted?: boolean;
 }
 
-const WIDTH = 980;
-const HEIGHT = 440;
-const PANEL = { width: 400, height: 290, top: 90 };
-const LEFTS = [80, 570];
+const WIDTH = 1010;
+const HEIGHT = 460;
+const PANEL = { width: 400, height: 290, top: 110 };
+const LEFTS = [80, 585];
 
 const escapeXml = (text: string) =>
   text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
@@ -107,22 +109,23 @@ function panel(
     const points = [...s.points].sort((a, b) => a.x - b.x);
     if (!s.markersOnly && points.length > 1) {
       const path = points.map((p) => `${px(p.x).toFixed(1)},${py(p.y).toFixed(1)}`).join(" ");
-      out.push(`<polyline points="${path}" fill="none" stroke="${s.color}" stroke-width="2"/>`);
+      const dash = s.dotted ? ' stroke-dasharray="2 3"' : "";
+      out.push(`<polyline points="${path}" fill="none" stroke="${s.color}" stroke-width="2"${dash}/>`);
     }
     for (const p of points) {
       const fill = s.markersOnly ? "white" : s.color;
       out.push(
-        `<circle cx="${px(p.x).toFixed(1)}" cy="${py(p.y).toFixed(1)}" r="4" fill="${fill}" stroke="${s.color}" stroke-width="2"/>`,
+        `<circle cx="${px(p.x).toFixed(1)}" cy="${py(p.y).toFixed(1)}" r="${s.dotted ? 2.5 : 4}" fill="${fill}" stroke="${s.color}" stroke-width="2"/>`,
       );
     }
   }
   return out;
 }
 
-function legend(series: Series[]): string[] {
+function legend(series: Series[], note: string | null): string[] {
   const out: string[] = [];
   let x = 80;
-  for (const s of series) {
+  for (const s of series.filter((e) => !e.dotted)) {
     const fill = s.markersOnly ? "white" : s.color;
     out.push(
       s.markersOnly
@@ -133,6 +136,7 @@ function legend(series: Series[]): string[] {
     );
     x += 40 + s.label.length * 7;
   }
+  if (note) out.push(`<text x="80" y="68" font-size="11" fill="#555">${escapeXml(note)}</text>`);
   return out.filter((line) => line !== "");
 }
 
@@ -159,13 +163,26 @@ function seriesOf(summary: BenchSummary[], measure: (s: BenchSummary) => number)
   return all.filter((s) => s.points.length > 0);
 }
 
+/** Rows per CPU second of each tool, drawn dotted: the work rate when other load stretches wall time. */
+function cpuSeries(summary: BenchSummary[]): Series[] {
+  const withCpu = summary.filter((s) => s.medianCpuSeconds !== null && s.medianCpuSeconds > 0);
+  return seriesOf(withCpu, (s) => s.inputRows / (s.medianCpuSeconds as number))
+    .filter((s) => !s.markersOnly)
+    .map((s) => ({ ...s, label: `${s.label} (per CPU second)`, dotted: true }));
+}
+
 export function benchSvg(summary: BenchSummary[], subtitle: string): string {
-  const throughput = seriesOf(summary, (s) => s.rowsPerSecond);
+  const perCpu = cpuSeries(summary);
+  const throughput = [...seriesOf(summary, (s) => s.rowsPerSecond), ...perCpu];
   const memory = seriesOf(summary, (s) => s.peakRssMb);
+  const note =
+    perCpu.length > 0
+      ? "throughput: solid = input rows per wall-clock second, dotted = input rows per CPU second (user + system, all threads)"
+      : null;
   const body = [
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="white"/>`,
     `<text x="${WIDTH / 2}" y="22" text-anchor="middle" font-size="13" fill="#555">${escapeXml(subtitle)}</text>`,
-    ...legend(throughput.length >= memory.length ? throughput : memory),
+    ...legend(memory, note),
     ...panel(LEFTS[0], "Throughput (end to end)", "input rows per second", throughput, {
       value: 1_000_000,
       label: "target 1M rows/s",

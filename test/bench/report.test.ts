@@ -167,8 +167,9 @@ describe("bench.svg", () => {
     expect(svg).toContain("DuckDB reference SQL");
     expect(svg).toContain("target 1M rows/s");
     expect(svg).toContain("subtitle &amp; more");
-    // 2 series × 1 point × 2 panels + 2 legend markers
-    expect(svg.match(/<circle /g)).toHaveLength(6);
+    // engine and DuckDB: 1 point each in both panels, plus the dotted per-CPU-second points, plus 2 legend markers
+    expect(svg.match(/<circle /g)).toHaveLength(8);
+    expect(svg).toContain("dotted = input rows per CPU second");
   });
 
   it("picks round axes", () => {
