@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** ocp-aggregator's command line. */
 import { Command, CommanderError } from "commander";
+import { registerVerifyCommand } from "../verify/verify-command.js";
 import { registerAggregateCommand } from "./commands/aggregate.js";
 import { registerBenchCommand } from "./commands/bench.js";
 import { registerDemoCommand } from "./commands/demo.js";
@@ -22,6 +23,7 @@ registerAggregateCommand(program);
 registerBenchCommand(program);
 registerDemoCommand(program);
 registerGenerateCommands(program);
+registerVerifyCommand(program);
 registerQueueCommands(program);
 
 try {

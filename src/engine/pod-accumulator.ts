@@ -174,6 +174,40 @@ export class PodAccumulator {
     }
   }
 
+  /** Node capacity alone from hourly pod rows, when the pod rows themselves come from daily files. */
+  addCapacity(batch: RowGroupBatch): void {
+    const { ctx } = this;
+    const interval = timestamps(batch, "interval_start");
+    const node = strings(batch, "node");
+    const capCpu = doubles(batch, "node_capacity_cpu_core_seconds");
+    const capMem = doubles(batch, "node_capacity_memory_byte_seconds");
+    const key = new Int32Array(3);
+    let last = -1;
+    let lastMs = Number.NaN;
+    let lastNode = -2;
+    this.sawHourly = true;
+    for (let i = 0; i < batch.numRows; i++) {
+      const ms = interval[i];
+      if (!(ms >= ctx.startMs && ms < ctx.endMs)) continue;
+      const nodeId = node[i];
+      let c = last;
+      if (ms !== lastMs || nodeId !== lastNode) {
+        const day = Math.floor(ms / MS_PER_DAY);
+        key[0] = day;
+        key[1] = Math.floor((ms - day * MS_PER_DAY) / 1000);
+        key[2] = nodeId;
+        c = this.capacity.getOrAdd(key);
+        this.capacityCpu.ensure(c + 1);
+        this.capacityMemory.ensure(c + 1);
+        last = c;
+        lastMs = ms;
+        lastNode = nodeId;
+      }
+      if (capCpu.nulls === null || capCpu.nulls[i] === 0) this.capacityCpu.add(c, capCpu.values[i]);
+      if (capMem.nulls === null || capMem.nulls[i] === 0) this.capacityMemory.add(c, capMem.values[i]);
+    }
+  }
+
   /** Pod ids that storage claims reference (quick pre-check before the (day, namespace, pod) lookup). */
   private claimedPods(): Uint8Array | null {
     const claims = this.ctx.claims;

@@ -3,7 +3,7 @@
  * order the caller must keep), summary rows come out of finish(). State is bounded by the number of groups,
  * never by the number of input rows.
  */
-import type { ReferenceData, RunParams, SummaryRow } from "../model.js";
+import type { ReferenceData, ReportType, RunParams, SummaryRow } from "../model.js";
 import { type RowGroupBatch, strings } from "./batch.js";
 import type { FinishContext } from "./context.js";
 import { computeCapacities, finalizePodRows } from "./finalize-pods.js";
@@ -19,20 +19,22 @@ import { TupleMap } from "./tuple-map.js";
 import { unallocatedRows } from "./unallocated.js";
 import { compareCodePoints, dayNumber, MS_PER_DAY } from "./values.js";
 
-export type EngineInput = "pod_usage" | "storage_usage" | "node_labels" | "namespace_labels";
+/** A report type's rows, or node capacity alone (hourly pod rows read beside daily ones). */
+export type EngineInput = ReportType | "pod_capacity";
 
 const PHASE: Record<EngineInput, number> = {
   node_labels: 0,
   namespace_labels: 0,
   storage_usage: 1,
   pod_usage: 2,
+  pod_capacity: 2,
 };
 
 export class EngineInputError extends Error {}
 
 export interface EngineStats {
-  rowsIn: Record<EngineInput, number>;
-  rowsInRange: Record<EngineInput, number>;
+  rowsIn: Record<ReportType, number>;
+  rowsInRange: Record<ReportType, number>;
   podGroups: number;
   storageGroups: number;
   stateBytes: number;
@@ -125,6 +127,9 @@ export class SummaryEngine {
         this.filterLabels(batch, "pod_labels");
         this.outOfRange += countHuge(batch);
         this.pods.add(batch, hourly);
+        break;
+      case "pod_capacity":
+        this.pods.addCapacity(batch);
         break;
     }
   }

@@ -89,15 +89,26 @@ async function prepare(options: AggregateOptions): Promise<PreparedRun> {
     month: run.month,
   });
   const deriveNodeRoles = reference.nodeRoles === null;
-  const planned = planFiles(listed, { deriveNodeRoles });
   seconds.list = (performance.now() - t) / 1000;
 
-  const opened: OpenedFile[] = [];
+  // Footers of every candidate file first: their statistics decide daily vs hourly (plan.ts).
   t = performance.now();
-  for (const plan of planned) {
-    const bytes = await source.open(plan.file);
-    opened.push({ plan, bytes, handle: await openParquetFile(plan.file.location, bytes) });
+  const handles = new Map<string, { bytes: ByteSource; handle: ParquetFileHandle }>();
+  for (const file of listed) {
+    const bytes = await source.open(file);
+    handles.set(file.location, { bytes, handle: await openParquetFile(file.location, bytes) });
   }
+  const planned = planFiles(listed, {
+    deriveNodeRoles,
+    spanOf: (file) => fileDays(handles.get(file.location)?.handle),
+  });
+  const opened: OpenedFile[] = planned.map((plan) => {
+    const { bytes, handle } = handles.get(plan.file.location) as {
+      bytes: ByteSource;
+      handle: ParquetFileHandle;
+    };
+    return { plan, bytes, handle };
+  });
   seconds.read += (performance.now() - t) / 1000;
   const tasks = opened.flatMap((o) =>
     o.handle.rowGroupRows.map((_, rowGroup) => ({ ...o, rowGroup, ...rowGroupDays(o.handle, rowGroup) })),
@@ -111,6 +122,20 @@ async function prepare(options: AggregateOptions): Promise<PreparedRun> {
     bytes: 0,
   };
   return { opened, tasks, deriveNodeRoles, progress, seconds };
+}
+
+/** The day span of a whole file from its row groups' statistics (null when any is unknown). */
+function fileDays(handle: ParquetFileHandle | undefined): { first: number; last: number } | null {
+  if (!handle) return null;
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (let rg = 0; rg < handle.rowGroupRows.length; rg++) {
+    const days = rowGroupDays(handle, rg);
+    if (!Number.isFinite(days.firstDay) || !Number.isFinite(days.lastDay)) return null;
+    first = Math.min(first, days.firstDay);
+    last = Math.max(last, days.lastDay);
+  }
+  return Number.isFinite(first) ? { first, last } : null;
 }
 
 /** The day span of a row group from its interval_start min/max statistics, or an unbounded span. */
@@ -149,7 +174,7 @@ async function runPass(
   const consume = (i: number, batch: RowGroupBatch) => {
     const task = tasks[i];
     const start = performance.now();
-    engine.add(task.plan.file.reportType, batch, task.plan.hourly);
+    engine.add(task.plan.input, batch, task.plan.hourly);
     seconds.aggregate += (performance.now() - start) / 1000;
     progress.rowGroups++;
     progress.rows += batch.numRows;
@@ -214,7 +239,7 @@ function tasksOf(prepared: PreparedRun, run: RunParams): RowGroupTask[] {
 function fileSummaries(prepared: PreparedRun): AggregateResult["files"] {
   return prepared.opened.map((o) => ({
     location: o.plan.file.location,
-    reportType: o.plan.file.reportType,
+    reportType: o.plan.input,
     hourly: o.plan.hourly,
     rowGroups: o.handle.rowGroupRows.length,
     rows: o.handle.numRows,
@@ -266,15 +291,17 @@ export function planWindows(prepared: PreparedRun, run: RunParams): RunParams[] 
   const lastDay = dayNumber(run.endDate);
   const days = lastDay - firstDay + 1;
   if (days <= 1 || prepared.deriveNodeRoles) return [run];
-  let rowGroups = 0;
-  let decodes = 0;
+  // Cost of windows: rows decoded once per window a row group overlaps, against decoding each row once.
+  let rows = 0;
+  let decoded = 0;
   for (const t of prepared.tasks) {
-    if (t.plan.file.reportType !== "pod_usage" && t.plan.file.reportType !== "storage_usage") continue;
+    if (t.plan.input === "node_labels" || t.plan.input === "namespace_labels") continue;
     if (t.lastDay < firstDay || t.firstDay > lastDay) continue;
-    rowGroups++;
-    decodes += Math.min(t.lastDay, lastDay) - Math.max(t.firstDay, firstDay) + 1;
+    const n = t.handle.rowGroupRows[t.rowGroup];
+    rows += n;
+    decoded += n * (Math.min(t.lastDay, lastDay) - Math.max(t.firstDay, firstDay) + 1);
   }
-  if (rowGroups === 0 || !Number.isFinite(decodes) || decodes > rowGroups * 1.5) return [run];
+  if (rows === 0 || !Number.isFinite(decoded) || decoded > rows * 1.5) return [run];
   const windows: RunParams[] = [];
   for (let day = firstDay; day <= lastDay; day++) {
     const date = dayString(day);

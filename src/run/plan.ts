@@ -1,7 +1,5 @@
 /**
  * Which files feed the engine and which columns to read from each (column projection), per report type.
- * Hourly files are preferred (node capacity needs them, and daily rows are derivable from them, spec §2.4);
- * a type with only daily files is read from those.
  */
 import type { InputFile, ReportType } from "../model.js";
 import {
@@ -20,27 +18,73 @@ export const READ_ORDER: readonly ReportType[] = [
   "pod_usage",
 ];
 
+/** What a file feeds: a report type's rows, or (hourly pod files beside daily ones) node capacity only. */
+export type EngineInput = ReportType | "pod_capacity";
+
 export interface PlannedFile {
   file: InputFile;
+  input: EngineInput;
   hourly: boolean;
   columns: ColumnRequest[];
 }
 
-export function planFiles(files: readonly InputFile[], options: { deriveNodeRoles: boolean }): PlannedFile[] {
+/** A file's day span from its row-group statistics (null when unknown). */
+export type DaySpan = { first: number; last: number } | null;
+
+/**
+ * Chooses, per report type, the files to read (spec §2.4). Like Koku's SQL, the daily files are read when
+ * they cover the hourly ones — 24× fewer rows, the same sums — and node capacity alone comes from the hourly
+ * pod files (few columns, no label text). Without (covering) daily files the hourly ones give everything.
+ */
+export function planFiles(
+  files: readonly InputFile[],
+  options: { deriveNodeRoles: boolean; spanOf?: (file: InputFile) => DaySpan },
+): PlannedFile[] {
   const planned: PlannedFile[] = [];
+  const byLocation = (a: InputFile, b: InputFile) =>
+    a.location < b.location ? -1 : a.location > b.location ? 1 : 0;
   for (const type of READ_ORDER) {
-    const ofType = files.filter((f) => f.reportType === type);
-    const hourly = ofType.filter((f) => f.granularity === "hourly");
-    const chosen = hourly.length > 0 ? hourly : ofType.filter((f) => f.granularity === "daily");
+    const hourly = files.filter((f) => f.reportType === type && f.granularity === "hourly").sort(byLocation);
+    const daily = files.filter((f) => f.reportType === type && f.granularity === "daily").sort(byLocation);
     const columns = columnsFor(type, options.deriveNodeRoles);
-    for (const file of [...chosen].sort((a, b) =>
-      a.location < b.location ? -1 : a.location > b.location ? 1 : 0,
-    )) {
-      planned.push({ file, hourly: file.granularity === "hourly", columns });
+    const useDaily = daily.length > 0 && (hourly.length === 0 || covers(daily, hourly, options.spanOf));
+    for (const file of useDaily ? daily : hourly) {
+      planned.push({ file, input: type, hourly: file.granularity === "hourly", columns });
+    }
+    if (type === "pod_usage" && useDaily) {
+      for (const file of hourly)
+        planned.push({ file, input: "pod_capacity", hourly: true, columns: CAPACITY_COLUMNS });
     }
   }
   return planned;
 }
+
+/** Whether the daily files span at least the days of the hourly ones (unknown spans count as covering). */
+function covers(daily: InputFile[], hourly: InputFile[], spanOf?: (file: InputFile) => DaySpan): boolean {
+  if (!spanOf) return true;
+  const span = (list: InputFile[]) => {
+    let first = Number.POSITIVE_INFINITY;
+    let last = Number.NEGATIVE_INFINITY;
+    for (const f of list) {
+      const s = spanOf(f);
+      if (s === null) return null;
+      first = Math.min(first, s.first);
+      last = Math.max(last, s.last);
+    }
+    return { first, last };
+  };
+  const d = span(daily);
+  const h = span(hourly);
+  if (d === null || h === null) return true;
+  return d.first <= h.first && d.last >= h.last;
+}
+
+const CAPACITY_COLUMNS: ColumnRequest[] = [
+  { name: "interval_start", kind: "timestamp", required: true },
+  { name: "node", kind: "string", required: true },
+  { name: "node_capacity_cpu_core_seconds", kind: "double", required: true },
+  { name: "node_capacity_memory_byte_seconds", kind: "double", required: true },
+];
 
 function kindOf(name: string): ColumnKind {
   if (name === "interval_start") return "timestamp";

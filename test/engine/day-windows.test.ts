@@ -20,6 +20,7 @@ describe("day windows", () => {
       size: { nodes: 3, podsPerNode: 5, days: 4 },
       startDate: "2024-02-26",
       rowGroupSize: 150,
+      filesPerType: 4, // one upload per day, as Koku's operator files usually are
       seed: 3,
       overwrite: true,
     });

@@ -26,11 +26,8 @@ afterAll(() => {
  * the disagreement goes away, so the entry gets removed.
  */
 const KNOWN_DISCREPANCIES: Record<string, string> = {
-  // A daily pod file without pod_effective_usage_* (older Koku): Koku's SQL, reading daily files,
-  // falls back to greatest(daily usage sum, daily request sum) = 30 core-hours; the engine reads the
-  // hourly files and sums greatest per hour = 36. Spec §2.4's "hourly gives the same result as daily"
-  // does not hold for such daily files.
-  "effective-usage": "daily files lacking pod_effective_usage_* columns",
+  // (none) — "effective-usage" (a daily pod file without pod_effective_usage_*, as older Koku wrote) was one
+  // while the engine derived pod rows from hourly files; it now reads the daily files like Koku's SQL.
 };
 
 describe("engine vs reference on the named scenarios", () => {
