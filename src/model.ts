@@ -155,6 +155,13 @@ export const SUMMARY_COLUMNS = [
 
 export type SummaryColumn = (typeof SUMMARY_COLUMNS)[number];
 
+/** The summary columns holding numbers (integers or doubles); the rest are text, dates and JSON text. */
+export const NUMERIC_SUMMARY_COLUMNS: ReadonlySet<SummaryColumn> = new Set<SummaryColumn>([
+  "report_period_id",
+  "cost_category_id",
+  ...SUMMARY_COLUMNS.filter((c) => /_(hours|cores|gigabytes?|months)$/.test(c)),
+]);
+
 /** Columns of each report type the engine reads (spec §2.2), required ones first. */
 export const POD_USAGE_COLUMNS = {
   required: [

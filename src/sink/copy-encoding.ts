@@ -3,31 +3,10 @@
  * backslash, tab, newline and carriage return. Numbers keep full double precision (String(x)); the
  * database rounds to numeric(33,15).
  */
-import { SUMMARY_COLUMNS, type SummaryColumn, type SummaryRow } from "../model.js";
+import { NUMERIC_SUMMARY_COLUMNS, SUMMARY_COLUMNS, type SummaryColumn, type SummaryRow } from "../model.js";
 
 /** Columns written as numbers (the rest are text, dates and JSON text). */
-export const NUMBER_COLUMNS: ReadonlySet<SummaryColumn> = new Set<SummaryColumn>([
-  "report_period_id",
-  "cost_category_id",
-  "pod_usage_cpu_core_hours",
-  "pod_request_cpu_core_hours",
-  "pod_effective_usage_cpu_core_hours",
-  "pod_limit_cpu_core_hours",
-  "pod_usage_memory_gigabyte_hours",
-  "pod_request_memory_gigabyte_hours",
-  "pod_effective_usage_memory_gigabyte_hours",
-  "pod_limit_memory_gigabyte_hours",
-  "node_capacity_cpu_cores",
-  "node_capacity_cpu_core_hours",
-  "node_capacity_memory_gigabytes",
-  "node_capacity_memory_gigabyte_hours",
-  "cluster_capacity_cpu_core_hours",
-  "cluster_capacity_memory_gigabyte_hours",
-  "persistentvolumeclaim_capacity_gigabyte",
-  "persistentvolumeclaim_capacity_gigabyte_months",
-  "volume_request_storage_gigabyte_months",
-  "persistentvolumeclaim_usage_gigabyte_months",
-]);
+export const NUMBER_COLUMNS = NUMERIC_SUMMARY_COLUMNS;
 
 const SPECIAL = /[\\\t\n\r\0]/;
 const SPECIAL_ALL = /[\\\t\n\r]/g;

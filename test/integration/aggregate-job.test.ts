@@ -11,6 +11,7 @@ import { createLogger } from "../../src/cli/logger.js";
 import { loadConfig } from "../../src/config/index.js";
 import type { AppConfig } from "../../src/config/schema.js";
 import { loadDatasetParams } from "../../src/generate/params-file.js";
+import { datasetOverrides } from "../../src/run/dataset-config.js";
 import { runAggregateJob } from "../../src/run/job.js";
 import { uploadDirectory } from "../../src/source/upload.js";
 import { compareRowSets } from "../../src/verify/compare.js";
@@ -29,30 +30,9 @@ const params = loadDatasetParams(SAMPLE);
 const schema = "org_it";
 
 function configFor(input: string, extra: Record<string, unknown> = {}): AppConfig {
-  const { run, reference } = params;
   return loadConfig({
     env: {},
-    overrides: {
-      input,
-      run: {
-        sourceUuid: run.sourceUuid,
-        year: String(run.year),
-        month: String(run.month),
-        startDate: run.startDate,
-        endDate: run.endDate,
-        clusterId: run.clusterId ?? undefined,
-        clusterAlias: run.clusterAlias ?? undefined,
-        reportPeriodId: run.reportPeriodId === null ? undefined : String(run.reportPeriodId),
-        orgId: run.orgId ?? undefined,
-      },
-      database: { url: db.url, schema },
-      reference: {
-        enabledTagKeys: reference.enabledTagKeys,
-        costCategories: reference.costCategories,
-        nodeRoles: reference.nodeRoles,
-      },
-      ...extra,
-    },
+    overrides: { ...datasetOverrides(params, input), database: { url: db.url, schema }, ...extra },
   });
 }
 

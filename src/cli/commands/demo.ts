@@ -7,8 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { generateDataset } from "../../generate/index.js";
+import { openDatabase } from "../../run/database.js";
+import { datasetOverrides } from "../../run/dataset-config.js";
 import { runAggregateJob } from "../../run/job.js";
-import { connect } from "../../sink/connection.js";
 import { quoteIdent } from "../../sink/sql.js";
 import { formatRunReport } from "../report.js";
 import { commandContext, defined, runCommand } from "../run-context.js";
@@ -39,29 +40,14 @@ export function registerDemoCommand(program: Command): void {
             seed: 7,
             overwrite: true,
           });
-          const { run, reference } = dataset.params;
+          const { run } = dataset.params;
+          const overrides = datasetOverrides(dataset.params, dataset.dir);
           const { config, logger } = commandContext(
             options.config,
             defined({
-              input: dataset.dir,
-              run: {
-                sourceUuid: run.sourceUuid,
-                year: String(run.year),
-                month: String(run.month),
-                startDate: run.startDate,
-                endDate: run.endDate,
-                clusterId: run.clusterId ?? undefined,
-                clusterAlias: run.clusterAlias ?? undefined,
-                reportPeriodId: run.reportPeriodId === null ? undefined : String(run.reportPeriodId),
-                orgId: run.orgId ?? undefined,
-              },
+              ...overrides,
               database: { url: options.databaseUrl },
               embedded: { dataDir: options.dataDir },
-              reference: {
-                enabledTagKeys: reference.enabledTagKeys,
-                costCategories: reference.costCategories,
-                nodeRoles: reference.nodeRoles ?? undefined,
-              },
             }),
           );
           process.stdout.write(
@@ -70,7 +56,6 @@ export function registerDemoCommand(program: Command): void {
           const report = await runAggregateJob(config, { logger });
           process.stdout.write(formatRunReport(report));
           // The job stopped the embedded server; show the rows through a fresh connection.
-          const { openDatabase } = await import("../../run/database.js");
           const db = await openDatabase(config, () => {});
           try {
             const table = `${quoteIdent(report.schema)}.reporting_ocpusagelineitem_daily_summary`;

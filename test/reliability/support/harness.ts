@@ -14,6 +14,7 @@ import { type DatasetParams, loadDatasetParams } from "../../../src/generate/par
 import type { Granularity, ReportType, SummaryRow } from "../../../src/model.js";
 import { SUMMARY_COLUMNS } from "../../../src/model.js";
 import { type ReferenceFiles, ReferenceRunner } from "../../../src/reference/duckdb-reference.js";
+import { datasetOverrides } from "../../../src/run/dataset-config.js";
 import { LocalSource } from "../../../src/source/local.js";
 import { startTestPostgres, type TestPostgres } from "../../helpers/postgres.js";
 
@@ -53,34 +54,16 @@ export function jobConfig(
   database: { url: string; schema: string; statementTimeoutMs?: number },
   extra: Record<string, unknown> = {},
 ): AppConfig {
-  const { run, reference } = params;
   return loadConfig({
     env: {},
     overrides: {
-      input,
-      run: {
-        sourceUuid: run.sourceUuid,
-        year: String(run.year),
-        month: String(run.month),
-        startDate: run.startDate,
-        endDate: run.endDate,
-        clusterId: run.clusterId ?? undefined,
-        clusterAlias: run.clusterAlias ?? undefined,
-        reportPeriodId: run.reportPeriodId === null ? undefined : String(run.reportPeriodId),
-        orgId: run.orgId ?? undefined,
-        kokuSql: run.kokuSql,
-      },
+      ...datasetOverrides(params, input),
       database: {
         url: database.url,
         schema: database.schema,
         ...(database.statementTimeoutMs === undefined
           ? {}
           : { statementTimeoutMs: String(database.statementTimeoutMs) }),
-      },
-      reference: {
-        enabledTagKeys: reference.enabledTagKeys,
-        costCategories: reference.costCategories,
-        nodeRoles: reference.nodeRoles,
       },
       ...extra,
     },
