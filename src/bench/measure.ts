@@ -50,6 +50,7 @@ function baseEntry(id: RunIdentity, tool: BenchRun["tool"], mode: BenchMode | nu
     mode,
     repetition: id.repetition,
     startedAt: new Date().toISOString(),
+    inputRows: id.dataset.inputRows,
     loadAverage: loadavg().map((l) => Math.round(l * 100) / 100) as [number, number, number],
   };
 }
@@ -71,7 +72,8 @@ function failedEntry(base: ReturnType<typeof baseEntry>, outcome: ChildOutcome, 
     error,
     wallSeconds: outcome.wallSeconds,
     cpuSeconds: cpuSecondsOf(outcome),
-    inputRows: 0,
+    inputRows: base.inputRows,
+    rowsRead: null,
     outputRows: 0,
     rowsPerSecond: 0,
     peakRssMb: 0,
@@ -126,9 +128,10 @@ export async function measureEngine(options: EngineRunOptions): Promise<BenchRun
     error: null,
     wallSeconds: outcome.wallSeconds,
     cpuSeconds: cpuSecondsOf(outcome),
-    inputRows: report.inputRows,
+    inputRows: base.inputRows,
+    rowsRead: report.inputRows,
     outputRows,
-    rowsPerSecond: Math.round(report.inputRows / outcome.wallSeconds),
+    rowsPerSecond: Math.round(base.inputRows / outcome.wallSeconds),
     peakRssMb: peakRss(report.peakRssMb, outcome),
     phases: { ...report.seconds },
     stateBytes: report.stateBytes,
@@ -159,7 +162,7 @@ export async function measureDuckdb(
       duckdbVersion: null,
     };
   }
-  const inputRows = options.dataset.inputRows;
+  const inputRows = base.inputRows;
   return {
     run: {
       ...base,
@@ -168,6 +171,7 @@ export async function measureDuckdb(
       wallSeconds: outcome.wallSeconds,
       cpuSeconds: cpuSecondsOf(outcome),
       inputRows,
+      rowsRead: null,
       outputRows: result.outputRows,
       rowsPerSecond: Math.round(inputRows / outcome.wallSeconds),
       peakRssMb: peakRss(result.peakRssMb, outcome),

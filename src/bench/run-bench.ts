@@ -35,6 +35,8 @@ export interface BenchOptions {
   /** null: start an embedded PostgreSQL for the bench. */
   databaseUrl: string | null;
   duckdb: boolean;
+  /** Scales DuckDB runs on (default all): its tables live in memory, ~0.6 GB per million input rows. */
+  duckdbScales?: ScalePreset[];
   /** Also the 4×-input variants (15-minute intervals, 100 files per type) at `variantScale`. */
   variants: boolean;
   variantScale: ScalePreset;
@@ -66,7 +68,8 @@ export function planTasks(options: BenchOptions): Task[] {
   for (const scale of options.scales) {
     const dataset: DatasetRequest = { scale, variant: "base" };
     for (const mode of options.modes) tasks.push({ dataset, tool: "engine", mode });
-    if (options.duckdb) tasks.push({ dataset, tool: "duckdb", mode: null });
+    const duckdbHere = options.duckdb && (options.duckdbScales?.includes(scale) ?? true);
+    if (duckdbHere) tasks.push({ dataset, tool: "duckdb", mode: null });
   }
   if (options.variants) {
     // The memory claim is about streaming; one mode keeps the variant runs short.
@@ -165,6 +168,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
       modes: options.modes,
       runs: options.runs,
       duckdb: options.duckdb,
+      duckdbScales: options.duckdbScales ?? null,
       variants: options.variants,
       variantScale: options.variants ? options.variantScale : null,
       database: database.kind,

@@ -38,7 +38,10 @@ export const datasetSchema = z.object({
   intervalMinutes: z.number().int(),
   filesPerType: z.number().int(),
   dir: z.string(),
-  /** Input rows over all files of the run (pod, storage, node and namespace labels; hourly and daily). */
+  /**
+   * The month's hourly line items over the four report types (pod, storage, node and namespace labels):
+   * the size of the input, independent of which files (hourly or daily) a tool chooses to read.
+   */
   inputRows: z.number().int(),
   /** Seconds spent generating it in this bench run; null when reused from the cache. */
   generatedSeconds: z.number().nullable(),
@@ -66,7 +69,10 @@ export const runSchema = z.object({
    * which other load on the machine does not inflate the way it inflates wall time. Null if not reported.
    */
   cpuSeconds: z.number().nullable(),
+  /** The dataset's input rows (as in `datasets[]`): the same figure for every tool and engine version. */
   inputRows: z.number().int(),
+  /** Rows in the files the engine chose to open (e.g. daily files instead of hourly); null for DuckDB. */
+  rowsRead: z.number().int().nullable(),
   outputRows: z.number().int(),
   /** inputRows / wallSeconds. */
   rowsPerSecond: z.number(),
@@ -117,6 +123,8 @@ export const benchFileSchema = z.object({
     modes: z.array(z.enum(["streaming", "in-memory"])),
     runs: z.number().int(),
     duckdb: z.boolean(),
+    /** The scales DuckDB ran on when limited (`--duckdb-scales`); null = all. */
+    duckdbScales: z.array(z.string()).nullable(),
     variants: z.boolean(),
     variantScale: z.string().nullable(),
     database: z.enum(["embedded", "url"]),

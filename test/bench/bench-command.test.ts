@@ -63,6 +63,8 @@ describe("bench command", () => {
     ]);
     const [engine, duckdb] = bench.runs;
     expect(engine.inputRows).toBe(bench.datasets[0].inputRows);
+    expect(engine.rowsRead).toBeGreaterThan(0);
+    expect(duckdb.rowsRead).toBeNull();
     // the engine and Koku's SQL in DuckDB agree on how many rows the month has
     expect(engine.outputRows).toBeGreaterThan(0);
     expect(engine.outputRows).toBe(duckdb.outputRows);

@@ -17,6 +17,7 @@ interface BenchCliOptions {
   cache?: string;
   databaseUrl?: string;
   duckdb: boolean;
+  duckdbScales?: string;
   variants?: boolean;
   variantScale: string;
   cpuProfDir?: string;
@@ -83,6 +84,10 @@ export function registerBenchCommand(program: Command): void {
     .option("--cache <dir>", `generated datasets, reused across benches (default ${defaultCacheDir()})`)
     .option("--database-url <url>", "PostgreSQL to write to (default: a throw-away embedded PostgreSQL)")
     .option("--no-duckdb", "skip the DuckDB reference runs")
+    .option(
+      "--duckdb-scales <list>",
+      "run DuckDB on these scales only (default: all; it needs ~0.6 GB per 1M rows)",
+    )
     .option("--variants", "also the 4×-input variants (15-minute intervals; 100 files per type) at one scale")
     .option("--variant-scale <scale>", "scale of the --variants datasets", "1m")
     .option("--cpu-prof-dir <dir>", "write a V8 CPU profile of every engine run into this folder")
@@ -100,6 +105,7 @@ export function registerBenchCommand(program: Command): void {
           cacheDir: options.cache ?? defaultCacheDir(),
           databaseUrl: options.databaseUrl ?? process.env.OCP_AGG_DATABASE_URL ?? null,
           duckdb: options.duckdb,
+          duckdbScales: options.duckdbScales === undefined ? undefined : parseScales(options.duckdbScales),
           variants: options.variants === true,
           variantScale,
           command: commandLine(process.argv.slice(2)),
