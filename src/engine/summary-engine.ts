@@ -61,25 +61,57 @@ export interface EngineOutput {
   stats: EngineStats;
 }
 
+/** Filtered label map id per label text id (-2 = not yet seen). */
+export class FilteredTexts {
+  filtered = new Int32Array(1024).fill(-2);
+
+  grow(size: number): void {
+    let cap = this.filtered.length;
+    while (cap < size) cap *= 2;
+    const grown = new Int32Array(cap).fill(-2);
+    grown.set(this.filtered);
+    this.filtered = grown;
+  }
+}
+
+/** The string and label-map caches of a run, shareable by the engines of its day windows. */
+export interface EngineDictionary {
+  interner: Interner;
+  catalog: LabelCatalog;
+  labelTexts: FilteredTexts;
+}
+
+export function createEngineDictionary(run: RunParams, reference: ReferenceData): EngineDictionary {
+  return {
+    interner: new Interner(),
+    catalog: new LabelCatalog(run.kokuSql, reference.enabledTagKeys),
+    labelTexts: new FilteredTexts(),
+  };
+}
+
 export class SummaryEngine {
-  readonly interner = new Interner();
+  readonly interner: Interner;
   private readonly catalog: LabelCatalog;
+  private readonly labelTexts: FilteredTexts;
   private readonly startMs: number;
   private readonly endMs: number;
   private readonly nodeLabels: LabelAccumulator;
   private readonly namespaceLabels: LabelAccumulator;
   private readonly storage: StorageAccumulator;
   private readonly pods: PodAccumulator;
-  /** filtered map id per label text id; -2 = not yet seen. */
-  private filtered = new Int32Array(1024).fill(-2);
   private phase = 0;
   private outOfRange = 0;
 
   constructor(
     private readonly run: RunParams,
     private readonly reference: ReferenceData,
+    shared?: EngineDictionary,
   ) {
-    this.catalog = new LabelCatalog(run.kokuSql, reference.enabledTagKeys);
+    // Strings and label maps may be shared by several engines of one run (day windows): pure caches.
+    const dictionary = shared ?? createEngineDictionary(run, reference);
+    this.interner = dictionary.interner;
+    this.catalog = dictionary.catalog;
+    this.labelTexts = dictionary.labelTexts;
     this.startMs = dayNumber(run.startDate) * MS_PER_DAY;
     this.endMs = (dayNumber(run.endDate) + 1) * MS_PER_DAY;
     if (!(this.endMs > this.startMs)) {
@@ -140,16 +172,10 @@ export class SummaryEngine {
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
       if (id < 0) continue;
-      if (id >= this.filtered.length) {
-        let cap = this.filtered.length;
-        while (cap <= id) cap *= 2;
-        const grown = new Int32Array(cap).fill(-2);
-        grown.set(this.filtered);
-        this.filtered = grown;
-      }
-      if (this.filtered[id] !== -2) continue;
+      if (id >= this.labelTexts.filtered.length) this.labelTexts.grow(id + 1);
+      if (this.labelTexts.filtered[id] !== -2) continue;
       try {
-        this.filtered[id] = this.catalog.filterText(this.interner.strings[id]);
+        this.labelTexts.filtered[id] = this.catalog.filterText(this.interner.strings[id]);
       } catch (err) {
         if (err instanceof LabelTextError) {
           throw new EngineInputError(
@@ -221,7 +247,7 @@ export class SummaryEngine {
       },
       podGroups: this.pods.groups.size,
       storageGroups: this.storage.groups.size,
-      stateBytes: this.pods.bytes + this.storage.bytes + this.filtered.byteLength,
+      stateBytes: this.pods.bytes + this.storage.bytes + this.labelTexts.filtered.byteLength,
       outOfRangeMeasures: this.outOfRange,
     };
   }
@@ -240,7 +266,8 @@ export class SummaryEngine {
       reference: this.reference,
       interner: this.interner,
       catalog: this.catalog,
-      filteredText: (textId) => (textId < 0 ? this.catalog.filterText(null) : this.filtered[textId]),
+      filteredText: (textId) =>
+        textId < 0 ? this.catalog.filterText(null) : this.labelTexts.filtered[textId],
       // Label rows join on equality, which a null node or namespace never satisfies.
       nodeMaps: (day, node) => {
         if (node < 0) return undefined;
@@ -277,7 +304,7 @@ export class SummaryEngine {
       key[0] = acc.rows.keyOf(r, 0);
       key[1] = acc.rows.keyOf(r, 1);
       const text = acc.rows.keyOf(r, 2);
-      const map = text < 0 ? this.catalog.filterText(null) : this.filtered[text];
+      const map = text < 0 ? this.catalog.filterText(null) : this.labelTexts.filtered[text];
       const i = index.getOrAdd(key);
       if (i === lists.length) lists.push([]);
       if (!lists[i].includes(map)) lists[i].push(map);

@@ -5,7 +5,13 @@
  * order, so both give identical rows.
  */
 
-import { type EngineOutput, type EngineStats, SummaryEngine } from "../engine/summary-engine.js";
+import {
+  createEngineDictionary,
+  type EngineDictionary,
+  type EngineOutput,
+  type EngineStats,
+  SummaryEngine,
+} from "../engine/summary-engine.js";
 import { dayNumber, dayString, MS_PER_DAY } from "../engine/values.js";
 import type { ByteSource, InputSource, ReferenceData, RunParams, SummaryRow } from "../model.js";
 import {
@@ -160,13 +166,12 @@ async function runPass(
   prepared: PreparedRun,
   options: AggregateOptions,
   run: RunParams,
+  dictionary: EngineDictionary,
+  decoder: ChunkDecoder,
 ): Promise<EngineOutput> {
   const { progress, seconds } = prepared;
   const tasks = tasksOf(prepared, run);
-  const engine = new SummaryEngine(run, options.reference);
-  const decoder: ChunkDecoder =
-    (options.decodeThread !== false ? WorkerDecoder.tryCreate(engine.interner) : null) ??
-    new InlineDecoder(engine.interner);
+  const engine = new SummaryEngine(run, options.reference, dictionary);
   const read = (i: number): Promise<RowGroupBatch> => {
     const task = tasks[i];
     return readRowGroup(task.handle, task.bytes, task.rowGroup, task.plan.columns, decoder);
@@ -220,13 +225,21 @@ async function runPass(
         inFlight.length = 0; // abandoned reads already carry a handler
       }
     }
-  } finally {
+  } catch (err) {
     await decoder.close();
+    throw err;
   }
   const start = performance.now();
   const output = engine.finishByDay();
   seconds.finish += (performance.now() - start) / 1000;
   return output;
+}
+
+function createDecoder(options: AggregateOptions, dictionary: EngineDictionary): ChunkDecoder {
+  return (
+    (options.decodeThread !== false ? WorkerDecoder.tryCreate(dictionary.interner) : null) ??
+    new InlineDecoder(dictionary.interner)
+  );
 }
 
 /** The row groups that may hold rows of the run's day range (row-group statistics prune the rest). */
@@ -249,7 +262,14 @@ function fileSummaries(prepared: PreparedRun): AggregateResult["files"] {
 /** All days in one engine pass; rows are built per day when asked for. */
 export async function aggregate(options: AggregateOptions): Promise<AggregateResult> {
   const prepared = await prepare(options);
-  const output = await runPass(prepared, options, options.run);
+  const dictionary = createEngineDictionary(options.run, options.reference);
+  const decoder = createDecoder(options, dictionary);
+  let output: EngineOutput;
+  try {
+    output = await runPass(prepared, options, options.run, dictionary, decoder);
+  } finally {
+    await decoder.close();
+  }
   const { seconds } = prepared;
   let all: SummaryRow[] | null = null;
   // Producing a day's rows is part of the finish phase, wherever the caller consumes them.
@@ -335,9 +355,19 @@ export async function aggregateByDay(options: AggregateOptions): Promise<Streame
   }
   const counts = { pod: 0, storage: 0, unallocated: 0 };
   let stats: EngineStats | null = null;
+  // One string table, label-map cache and decoder for all windows: each window only adds what is new.
+  const dictionary = createEngineDictionary(options.run, options.reference);
   async function* days(): AsyncGenerator<SummaryRow[]> {
+    const decoder = createDecoder(options, dictionary);
+    try {
+      yield* windowDays(decoder);
+    } finally {
+      await decoder.close();
+    }
+  }
+  async function* windowDays(decoder: ChunkDecoder): AsyncGenerator<SummaryRow[]> {
     for (const window of windows) {
-      const output = await runPass(prepared, options, window);
+      const output = await runPass(prepared, options, window, dictionary, decoder);
       for (const day of output.days) {
         const start = performance.now();
         const rows = output.rowsOfDay(day);
