@@ -66,21 +66,28 @@ function panel(
   yLabel: string,
   series: Series[],
   target: { value: number; label: string } | null,
+  /** A log y axis, for values spanning decades (the engine's MBs beside DuckDB's GBs). */
+  yLog = false,
 ): string[] {
   const { width, height, top } = PANEL;
   const xs = series.flatMap((s) => s.points.map((p) => p.x));
   const ys = series.flatMap((s) => s.points.map((p) => p.y));
   const xAxis = logAxis(xs);
-  const yAxis = niceAxis(Math.max(...ys, target?.value ?? 0) * 1.08);
-  const px = (x: number) =>
-    left +
-    ((Math.log10(x) - Math.log10(xAxis.min)) / (Math.log10(xAxis.max) - Math.log10(xAxis.min))) * width;
-  const py = (y: number) => top + height - (y / yAxis.max) * height;
+  const logPos = (v: number, axis: { min: number; max: number }) =>
+    (Math.log10(v) - Math.log10(axis.min)) / (Math.log10(axis.max) - Math.log10(axis.min));
+  const px = (x: number) => left + logPos(x, xAxis) * width;
+  const linear = niceAxis(Math.max(...ys, target?.value ?? 0) * 1.08);
+  const yLogAxis = logAxis([...ys, ...(target ? [target.value] : [])]);
+  const yTicks: number[] = [];
+  if (yLog) yTicks.push(...yLogAxis.ticks);
+  else for (let y = 0; y <= linear.max + linear.step / 2; y += linear.step) yTicks.push(y);
+  const py = (y: number) =>
+    top + height - (yLog ? logPos(Math.max(y, yLogAxis.min), yLogAxis) : y / linear.max) * height;
   const out: string[] = [
     `<text x="${left + width / 2}" y="${top - 14}" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(title)}</text>`,
     `<rect x="${left}" y="${top}" width="${width}" height="${height}" fill="none" stroke="#444"/>`,
   ];
-  for (let y = 0; y <= yAxis.max + yAxis.step / 2; y += yAxis.step) {
+  for (const y of yTicks) {
     const yy = py(y).toFixed(1);
     out.push(
       `<line x1="${left}" y1="${yy}" x2="${left + width}" y2="${yy}" stroke="#ddd"/>`,
@@ -96,9 +103,9 @@ function panel(
   }
   out.push(
     `<text x="${left + width / 2}" y="${top + height + 36}" text-anchor="middle" font-size="12">input rows (log scale)</text>`,
-    `<text x="${left - 56}" y="${top + height / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 ${left - 56} ${top + height / 2})">${escapeXml(yLabel)}</text>`,
+    `<text x="${left - 56}" y="${top + height / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 ${left - 56} ${top + height / 2})">${escapeXml(yLog ? `${yLabel}, log scale` : yLabel)}</text>`,
   );
-  if (target && target.value <= yAxis.max) {
+  if (target && (yLog || target.value <= linear.max)) {
     const yy = py(target.value).toFixed(1);
     out.push(
       `<line x1="${left}" y1="${yy}" x2="${left + width}" y2="${yy}" stroke="#c00" stroke-dasharray="6 4"/>`,
@@ -187,10 +194,17 @@ export function benchSvg(summary: BenchSummary[], subtitle: string): string {
       value: 1_000_000,
       label: "target 1M rows/s",
     }),
-    ...panel(LEFTS[1], "Peak memory of the process", "peak RSS (MB)", memory, {
-      value: 300,
-      label: "target 300 MB (streaming)",
-    }),
+    ...panel(
+      LEFTS[1],
+      "Peak memory of the process",
+      "peak RSS (MB)",
+      memory,
+      {
+        value: 300,
+        label: "target 300 MB (streaming)",
+      },
+      true,
+    ),
   ];
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="Helvetica, Arial, sans-serif">`,
