@@ -12,7 +12,7 @@ import {
   type EngineStats,
   SummaryEngine,
 } from "../engine/summary-engine.js";
-import { dayNumber, dayString, MS_PER_DAY } from "../engine/values.js";
+import { dayNumber } from "../engine/values.js";
 import type { ByteSource, InputSource, ReferenceData, RunParams, SummaryRow } from "../model.js";
 import {
   type ChunkDecoder,
@@ -23,6 +23,7 @@ import {
   readRowGroup,
   WorkerDecoder,
 } from "../parquet/reader.js";
+import { emptyStats, fileDays, mergeStats, planWindows, rowGroupDays } from "./day-windows.js";
 import { type PlannedFile, planFiles } from "./plan.js";
 
 export type RunMode = "streaming" | "in-memory";
@@ -128,37 +129,6 @@ async function prepare(options: AggregateOptions): Promise<PreparedRun> {
     bytes: 0,
   };
   return { opened, tasks, deriveNodeRoles, progress, seconds };
-}
-
-/** The day span of a whole file from its row groups' statistics (null when any is unknown). */
-function fileDays(handle: ParquetFileHandle | undefined): { first: number; last: number } | null {
-  if (!handle) return null;
-  let first = Number.POSITIVE_INFINITY;
-  let last = Number.NEGATIVE_INFINITY;
-  for (let rg = 0; rg < handle.rowGroupRows.length; rg++) {
-    const days = rowGroupDays(handle, rg);
-    if (!Number.isFinite(days.firstDay) || !Number.isFinite(days.lastDay)) return null;
-    first = Math.min(first, days.firstDay);
-    last = Math.max(last, days.lastDay);
-  }
-  return Number.isFinite(first) ? { first, last } : null;
-}
-
-/** The day span of a row group from its interval_start min/max statistics, or an unbounded span. */
-function rowGroupDays(handle: ParquetFileHandle, rowGroup: number): { firstDay: number; lastDay: number } {
-  const column = handle.metadata.row_groups[rowGroup].columns.find(
-    (c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === "interval_start",
-  );
-  const stats = column?.meta_data?.statistics;
-  const min = stats?.min_value ?? stats?.min;
-  const max = stats?.max_value ?? stats?.max;
-  if (min instanceof Date && max instanceof Date && min.getTime() <= max.getTime()) {
-    return {
-      firstDay: Math.floor(min.getTime() / MS_PER_DAY),
-      lastDay: Math.floor(max.getTime() / MS_PER_DAY),
-    };
-  }
-  return { firstDay: Number.NEGATIVE_INFINITY, lastDay: Number.POSITIVE_INFINITY };
 }
 
 /** One engine pass over the row groups that may hold rows of `run`'s day range. */
@@ -300,36 +270,6 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
   };
 }
 
-/**
- * The run as day windows when the files allow it: every output row belongs to one day, and (with node roles
- * given) nothing crosses days, so each window is an independent engine pass whose state is dropped once its
- * rows are out. Memory then follows one window's groups, not the month's. Windows are used only where row-group
- * statistics show narrow day spans (a row group read in several windows costs a re-decode); otherwise one pass.
- */
-export function planWindows(prepared: PreparedRun, run: RunParams): RunParams[] {
-  const firstDay = dayNumber(run.startDate);
-  const lastDay = dayNumber(run.endDate);
-  const days = lastDay - firstDay + 1;
-  if (days <= 1 || prepared.deriveNodeRoles) return [run];
-  // Cost of windows: rows decoded once per window a row group overlaps, against decoding each row once.
-  let rows = 0;
-  let decoded = 0;
-  for (const t of prepared.tasks) {
-    if (t.plan.input === "node_labels" || t.plan.input === "namespace_labels") continue;
-    if (t.lastDay < firstDay || t.firstDay > lastDay) continue;
-    const n = t.handle.rowGroupRows[t.rowGroup];
-    rows += n;
-    decoded += n * (Math.min(t.lastDay, lastDay) - Math.max(t.firstDay, firstDay) + 1);
-  }
-  if (rows === 0 || !Number.isFinite(decoded) || decoded > rows * 1.5) return [run];
-  const windows: RunParams[] = [];
-  for (let day = firstDay; day <= lastDay; day++) {
-    const date = dayString(day);
-    windows.push({ ...run, startDate: date, endDate: date });
-  }
-  return windows;
-}
-
 export interface StreamedAggregate {
   /** Rows of each day in canonical order; consuming it drives the reading. */
   days: AsyncGenerator<SummaryRow[]>;
@@ -348,7 +288,7 @@ export interface StreamedAggregate {
 /** The run as a stream of day row sets, in windows where possible (see planWindows). */
 export async function aggregateByDay(options: AggregateOptions): Promise<StreamedAggregate> {
   const prepared = await prepare(options);
-  const windows = planWindows(prepared, options.run);
+  const windows = planWindows(prepared.tasks, prepared.deriveNodeRoles, options.run);
   if (windows.length > 1) {
     // label files and boundary row groups are read once per window they overlap
     prepared.progress.totalRowGroups = windows.reduce((n, w) => n + tasksOf(prepared, w).length, 0);
@@ -391,34 +331,5 @@ export async function aggregateByDay(options: AggregateOptions): Promise<Streame
       seconds: prepared.seconds,
       windows: windows.length,
     }),
-  };
-}
-
-function mergeStats(a: EngineStats, b: EngineStats): EngineStats {
-  const add = (x: EngineStats["rowsIn"], y: EngineStats["rowsIn"]) => ({
-    pod_usage: x.pod_usage + y.pod_usage,
-    storage_usage: x.storage_usage + y.storage_usage,
-    node_labels: x.node_labels + y.node_labels,
-    namespace_labels: x.namespace_labels + y.namespace_labels,
-  });
-  return {
-    rowsIn: add(a.rowsIn, b.rowsIn),
-    rowsInRange: add(a.rowsInRange, b.rowsInRange),
-    podGroups: a.podGroups + b.podGroups,
-    storageGroups: a.storageGroups + b.storageGroups,
-    stateBytes: Math.max(a.stateBytes, b.stateBytes), // windows run one after the other: the peak counts
-    outOfRangeMeasures: a.outOfRangeMeasures + b.outOfRangeMeasures,
-  };
-}
-
-function emptyStats(): EngineStats {
-  const zero = { pod_usage: 0, storage_usage: 0, node_labels: 0, namespace_labels: 0 };
-  return {
-    rowsIn: zero,
-    rowsInRange: zero,
-    podGroups: 0,
-    storageGroups: 0,
-    stateBytes: 0,
-    outOfRangeMeasures: 0,
   };
 }
