@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 /** ocp-aggregator's command line. */
 import { Command, CommanderError } from "commander";
-import { registerVerifyCommand } from "../verify/verify-command.js";
 import { registerAggregateCommand } from "./commands/aggregate.js";
 import { registerBenchCommand } from "./commands/bench.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerGenerateCommands } from "./commands/generate.js";
 import { registerQueueCommands } from "./commands/queue.js";
+import { registerVerifyCommand } from "./commands/verify.js";
 import { EXIT_USAGE } from "./run-context.js";
 
 const program = new Command();

@@ -2,15 +2,19 @@
  * Shared plumbing of the commands: config from file + env + options, the logger, the progress display,
  * and the mapping of failures to exit codes (1 = the run failed, 2 = bad usage or configuration).
  */
-import { ConfigError, type ConfigOverrides, loadConfigDetailed } from "../config/index.js";
+import {
+  type ConfigOverrides,
+  EXIT_FAILED,
+  EXIT_OK,
+  EXIT_USAGE,
+  isUsageFailure,
+  loadConfigDetailed,
+} from "../config/index.js";
 import type { AppConfig } from "../config/schema.js";
 import { createLogger, type Logger } from "./logger.js";
 
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
-
-export class UsageError extends Error {}
+// The exit codes and UsageError live in config/errors.ts (library code raises them too); re-exported for commands.
+export { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from "../config/index.js";
 
 export interface CommandContext {
   config: AppConfig;
@@ -36,7 +40,7 @@ export async function runCommand(body: () => Promise<void>): Promise<never> {
     await body();
     process.exit(EXIT_OK);
   } catch (err) {
-    const usage = err instanceof ConfigError || err instanceof UsageError;
+    const usage = isUsageFailure(err);
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`ocp-aggregator: ${usage ? "" : "run failed: "}${message}\n`);
     if (process.env.OCP_AGG_DEBUG && err instanceof Error && err.stack)

@@ -1,5 +1,6 @@
 /** Public face of the configuration area. */
 
+export { EXIT_FAILED, EXIT_OK, EXIT_USAGE, isUsageFailure, UsageError } from "./errors.js";
 export { environmentHelp } from "./help.js";
 export { KEY_SPECS, type KeySpec } from "./keys.js";
 export {

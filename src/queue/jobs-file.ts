@@ -1,7 +1,7 @@
 /** A `--jobs` file: a YAML or JSON list of job objects (validated later, after shared fields are added). */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { UsageError } from "../cli/run-context.js";
+import { UsageError } from "../config/errors.js";
 
 export function readJobsFile(path: string): Record<string, unknown>[] {
   let parsed: unknown;

@@ -2,7 +2,7 @@
  * Settings of the job queue and the worker: command-line option, else environment variable, else default.
  * They live here rather than in the run config because only `submit` and `worker` use them.
  */
-import { UsageError } from "../cli/run-context.js";
+import { UsageError } from "../config/errors.js";
 
 /** The one pg-boss queue all summary jobs go to. */
 export const SUMMARY_QUEUE = "ocp-daily-summary";

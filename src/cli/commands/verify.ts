@@ -4,10 +4,10 @@
  * Registered from src/cli/main.ts with `registerVerifyCommand(program)`.
  */
 import type { Command } from "commander";
-import { type AggregateCliOptions, addRunOptions, overridesFrom } from "../cli/commands/aggregate.js";
-import { commandContext, runCommand } from "../cli/run-context.js";
-import { formatVerifyReport } from "./run-verify.js";
-import { runVerifyJob } from "./verify-job.js";
+import { formatVerifyReport } from "../../verify/run-verify.js";
+import { runVerifyJob } from "../../verify/verify-job.js";
+import { commandContext, runCommand } from "../run-context.js";
+import { type AggregateCliOptions, addRunOptions, overridesFrom } from "./aggregate.js";
 
 interface VerifyCliOptions extends AggregateCliOptions {
   params?: string;
