@@ -71,6 +71,40 @@ export interface InputSource {
 }
 
 /**
+ * Decoded Parquet, the engine's input contract: parquet/ fills these, engine/ and run/ read them, neither
+ * knows the other's code. Text arrives as integer ids from a StringInterner the engine owns.
+ */
+
+/** Maps text to small integer ids; the engine owns it, the reader fills it. */
+export interface StringInterner {
+  intern(text: string): number;
+}
+
+export type ColumnKind = "string" | "double" | "timestamp";
+
+export interface ColumnRequest {
+  name: string;
+  kind: ColumnKind;
+  /** Missing required columns fail the read; missing optional ones read as all-null. */
+  required: boolean;
+}
+
+/** Decoded values of one column of one row group. */
+export type DecodedColumn =
+  | { kind: "string"; ids: Int32Array } // -1 = null
+  | { kind: "double"; values: Float64Array; nulls: Uint8Array | null } // nulls[i] = 1 where null
+  | { kind: "timestamp"; millis: Float64Array }; // NaN = null; UTC epoch milliseconds
+
+export interface RowGroupBatch {
+  location: string;
+  rowGroup: number;
+  numRows: number;
+  columns: Map<string, DecodedColumn>;
+  /** Compressed bytes fetched for this batch. */
+  bytes: number;
+}
+
+/**
  * One row of `reporting_ocpusagelineitem_daily_summary` as this product fills it (spec §3).
  * JSON columns hold JSON text; dates are `YYYY-MM-DD`; numbers are IEEE doubles (the database rounds).
  */

@@ -1,7 +1,7 @@
 /** Typed access to the decoded columns of one row group, as the engine consumes them. */
-import type { DecodedColumn, RowGroupBatch } from "../parquet/reader.js";
+import type { DecodedColumn, RowGroupBatch } from "../model.js";
 
-export type { RowGroupBatch } from "../parquet/reader.js";
+export type { RowGroupBatch } from "../model.js";
 
 function column(batch: RowGroupBatch, name: string, kind: DecodedColumn["kind"]): DecodedColumn {
   const col = batch.columns.get(name);

@@ -5,8 +5,8 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import * as zlib from "node:zlib";
-import type { CompressionCodec } from "hyparquet";
 import { type ColumnSource, fileWriter, ParquetWriter } from "hyparquet-writer";
+import type { CompressionCodec } from "../parquet/hyparquet.js";
 import { type ColumnDef, parquetSchema } from "./parquet-schemas.js";
 
 export type Compression = "snappy" | "zstd";

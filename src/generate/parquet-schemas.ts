@@ -3,8 +3,9 @@
  * them (checked against the sample fixtures): every column OPTIONAL, timestamps INT64 micros without
  * time zone, text UTF8, measures DOUBLE.
  */
-import type { SchemaElement } from "hyparquet";
+
 import type { Granularity, ReportType } from "../model.js";
+import type { SchemaElement } from "../parquet/hyparquet.js";
 
 export type ColumnKind = "timestamp" | "string" | "double";
 

@@ -1,32 +1,32 @@
 /** One column chunk to decode, self-contained so it can be decoded here or on a worker thread. */
-import type { SchemaElement } from "hyparquet";
-import { getMaxDefinitionLevel, getSchemaPath } from "hyparquet/src/schema.js";
-import { compressors } from "hyparquet-compressors";
+import type { ColumnKind, DecodedColumn } from "../model.js";
 import type { ByteStringIds } from "./byte-strings.js";
 import { decodeColumnChunk } from "./column-chunk.js";
-import type { ColumnKind, DecodedColumn } from "./reader.js";
+import {
+  type CompressionCodec,
+  columnSchema,
+  compressors,
+  type ParquetType,
+  type SchemaElement,
+} from "./hyparquet.js";
 
 export interface ChunkTask {
   bytes: Uint8Array;
   name: string;
   kind: ColumnKind;
   numRows: number;
-  type: string;
-  codec: string;
+  type: ParquetType;
+  codec: CompressionCodec;
   schema: SchemaElement[];
 }
 
 export function decodeChunkTask(task: ChunkTask, strings: ByteStringIds): DecodedColumn {
-  const schemaPath = getSchemaPath(task.schema, [task.name]);
-  const element = schemaPath[schemaPath.length - 1].element;
   return decodeColumnChunk(task.bytes, {
+    ...columnSchema(task.schema, task.name),
     kind: task.kind,
     numRows: task.numRows,
-    element,
-    type: task.type as never,
+    type: task.type,
     codec: task.codec,
-    schemaPath,
-    maxDefinitionLevel: getMaxDefinitionLevel(schemaPath),
     compressors,
     strings,
   });

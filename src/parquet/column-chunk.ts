@@ -4,26 +4,28 @@
  * lookup per row. PLAIN text goes from page bytes to ids without a per-value string (byte-strings.ts).
  * Measures become Float64Array, timestamps UTC epoch milliseconds. Definition levels decode into a byte
  * array, not a JS array: the common encodings (PLAIN, RLE_DICTIONARY; data pages v1 and v2) never allocate
- * per value. Rarer encodings (DELTA_*, BYTE_STREAM_SPLIT) fall back to hyparquet's page readers.
+ * per value. Rarer encodings (DELTA_*, BYTE_STREAM_SPLIT) fall back to hyparquet's page readers (hyparquet.ts).
  */
-import type { Compressors, DataPageHeader, ParquetType, SchemaElement, SchemaTree } from "hyparquet";
-import { parquetHeader } from "hyparquet/src/column.js";
-import { decompressPage, readDataPage, readDataPageV2 } from "hyparquet/src/datapage.js";
-import { readRleBitPackedHybrid } from "hyparquet/src/encoding.js";
-import { readPlain } from "hyparquet/src/plain.js";
-import type { DataPageHeaderV2 } from "hyparquet/src/types.js";
+import type { ColumnKind, DecodedColumn } from "../model.js";
 import type { ByteStringIds } from "./byte-strings.js";
-import type { ColumnKind, DecodedColumn } from "./reader.js";
+import {
+  type DataPageHeader,
+  type DataPageHeaderV2,
+  decodeDataPageV1,
+  decodeDataPageV2,
+  decompress,
+  type PageColumn,
+  type PageHeader,
+  type ParquetType,
+  readPageHeader,
+  readPlainValues,
+  readRleBitPacked,
+  type SchemaElement,
+} from "./hyparquet.js";
 
-export interface ChunkDecodeOptions {
+export interface ChunkDecodeOptions extends PageColumn {
   kind: ColumnKind;
   numRows: number;
-  element: SchemaElement;
-  type: ParquetType;
-  codec: string;
-  schemaPath: SchemaTree[];
-  maxDefinitionLevel: number;
-  compressors: Compressors;
   strings: ByteStringIds;
 }
 
@@ -58,7 +60,7 @@ export function decodeColumnChunk(bytes: Uint8Array, opts: ChunkDecodeOptions): 
         `column chunk ended after ${row} of ${opts.numRows} rows (corrupt or truncated page data)`,
       );
     }
-    const header = parquetHeader(reader);
+    const header = readPageHeader(reader);
     const size = header.compressed_page_size;
     if (!(size >= 0) || reader.offset + size > bytes.byteLength)
       throw new Error("page runs past the column chunk");
@@ -69,23 +71,13 @@ export function decodeColumnChunk(bytes: Uint8Array, opts: ChunkDecodeOptions): 
     if (header.type === "DICTIONARY_PAGE") {
       const dph = header.dictionary_page_header;
       if (!dph) throw new Error("dictionary page without header");
-      const raw = decompressPage(
-        pageBytes,
-        header.uncompressed_page_size,
-        opts.codec as never,
-        opts.compressors,
-      );
+      const raw = decompress(pageBytes, header.uncompressed_page_size, opts.codec, opts.compressors);
       dictionary = plainValues(raw, 0, dph.num_values, opts, convert);
       continue;
     } else if (header.type === "DATA_PAGE") {
       const daph = header.data_page_header;
       if (!daph) throw new Error("data page without header");
-      const raw = decompressPage(
-        pageBytes,
-        header.uncompressed_page_size,
-        opts.codec as never,
-        opts.compressors,
-      );
+      const raw = decompress(pageBytes, header.uncompressed_page_size, opts.codec, opts.compressors);
       page = dataPageV1(raw, daph, opts, convert, dictionary);
     } else if (header.type === "DATA_PAGE_V2") {
       const daph2 = header.data_page_header_v2;
@@ -137,7 +129,7 @@ function dataPageV1(
   if (opts.maxDefinitionLevel > 0) {
     defs = new Uint8Array(rows);
     const reader = { view: new DataView(raw.buffer, raw.byteOffset, raw.byteLength), offset: 0 };
-    readRleBitPackedHybrid(reader, bitWidth(opts.maxDefinitionLevel), defs as never);
+    readRleBitPacked(reader, bitWidth(opts.maxDefinitionLevel), defs);
     offset = reader.offset;
     present = countPresent(defs, opts.maxDefinitionLevel);
     if (present === rows) defs = null;
@@ -145,13 +137,13 @@ function dataPageV1(
   const values = pageValues(raw, offset, present, daph.encoding, opts, convert, dictionary);
   if (values) return { defs, values, rows };
   // Rare encodings: let hyparquet decode the page.
-  const decoded = readDataPage(raw, daph, decoderFor(opts) as never);
+  const decoded = decodeDataPageV1(raw, daph, opts);
   return fallback(decoded.definitionLevels, decoded.dataPage, rows, daph.encoding, opts, convert, dictionary);
 }
 
 function dataPageV2(
   pageBytes: Uint8Array,
-  header: { uncompressed_page_size: number },
+  header: PageHeader,
   daph2: DataPageHeaderV2,
   opts: ChunkDecodeOptions,
   convert: ValueConverter,
@@ -169,22 +161,22 @@ function dataPageV2(
       view: new DataView(pageBytes.buffer, pageBytes.byteOffset, pageBytes.byteLength),
       offset: repLength,
     };
-    readRleBitPackedHybrid(reader, bitWidth(opts.maxDefinitionLevel), defs as never, defLength);
+    readRleBitPacked(reader, bitWidth(opts.maxDefinitionLevel), defs, defLength);
     present = countPresent(defs, opts.maxDefinitionLevel);
     if (present === rows) defs = null;
   }
   let raw = pageBytes.subarray(repLength + defLength);
   if (daph2.is_compressed !== false) {
-    raw = decompressPage(
+    raw = decompress(
       raw,
       header.uncompressed_page_size - repLength - defLength,
-      opts.codec as never,
+      opts.codec,
       opts.compressors,
     );
   }
   const values = pageValues(raw, 0, present, daph2.encoding, opts, convert, dictionary);
   if (values) return { defs, values, rows };
-  const decoded = readDataPageV2(pageBytes, header as never, decoderFor(opts) as never);
+  const decoded = decodeDataPageV2(pageBytes, header, opts);
   return fallback(
     decoded.definitionLevels,
     decoded.dataPage,
@@ -214,7 +206,7 @@ function pageValues(
       const reader = { view: new DataView(raw.buffer, raw.byteOffset, raw.byteLength), offset };
       const width = raw[offset];
       reader.offset++;
-      if (width > 0) readRleBitPackedHybrid(reader, width, codes as never, raw.byteLength - reader.offset);
+      if (width > 0) readRleBitPacked(reader, width, codes, raw.byteLength - reader.offset);
     }
     return lookup(dictionary, codes);
   }
@@ -239,7 +231,7 @@ function plainValues(
       : new Float64Array(raw.slice(offset, offset + count * 8).buffer);
   }
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  return convert(readPlain({ view, offset }, opts.type, count, opts.element.type_length));
+  return convert(readPlainValues({ view, offset }, opts.type, count, opts.element.type_length));
 }
 
 function fallback(
@@ -262,17 +254,6 @@ function fallback(
     return { defs, values: lookup(dictionary, dataPage as ArrayLike<number>), rows };
   }
   return { defs, values: convert(dataPage), rows };
-}
-
-function decoderFor(opts: ChunkDecodeOptions) {
-  return {
-    pathInSchema: [opts.element.name],
-    type: opts.type,
-    element: opts.element,
-    schemaPath: opts.schemaPath,
-    codec: opts.codec,
-    compressors: opts.compressors,
-  };
 }
 
 function countPresent(defs: Uint8Array, maxDef: number): number {

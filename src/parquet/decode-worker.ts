@@ -1,8 +1,8 @@
 /** Worker thread: decodes column chunks with its own string table (see decoders.ts). */
 import { parentPort } from "node:worker_threads";
+import type { DecodedColumn } from "../model.js";
 import { ByteStringIds } from "./byte-strings.js";
 import { type ChunkTask, decodeChunkTask } from "./chunk-task.js";
-import type { DecodedColumn } from "./reader.js";
 
 const strings: string[] = [];
 let reported = 0;

@@ -7,9 +7,10 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import type { DecodedColumn, StringInterner } from "../model.js";
 import { ByteStringIds } from "./byte-strings.js";
 import { type ChunkDecoder, type ChunkTask, decodeChunkTask } from "./chunk-task.js";
-import type { DecodedColumn, StringInterner } from "./reader.js";
+import { ChunkDecodeError } from "./errors.js";
 
 export class InlineDecoder implements ChunkDecoder {
   private readonly strings: ByteStringIds;
@@ -23,16 +24,6 @@ export class InlineDecoder implements ChunkDecoder {
   }
 
   async close(): Promise<void> {}
-}
-
-/** Error thrown for a chunk, carrying the column it came from. */
-export class ChunkDecodeError extends Error {
-  constructor(
-    readonly column: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 function decodeWithContext<T>(task: ChunkTask, body: () => T): T {

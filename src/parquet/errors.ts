@@ -18,3 +18,13 @@ export class ParquetReadError extends Error {
     this.name = "ParquetReadError";
   }
 }
+
+/** Error thrown for a chunk, carrying the column it came from (the reader adds file and row group). */
+export class ChunkDecodeError extends Error {
+  constructor(
+    readonly column: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -5,45 +5,16 @@
  * (non-nested) columns Koku writes.
  */
 
-import type { FileMetaData, SchemaElement } from "hyparquet";
-import { parquetMetadataAsync } from "hyparquet";
-import type { ByteSource } from "../model.js";
+import type { ByteSource, ColumnKind, ColumnRequest, DecodedColumn, RowGroupBatch } from "../model.js";
 import type { ChunkDecoder, ChunkTask } from "./chunk-task.js";
-import { ChunkDecodeError } from "./decoders.js";
-import { ParquetReadError } from "./errors.js";
+import { ChunkDecodeError, ParquetReadError } from "./errors.js";
+import { columnStatistics, type FileMetaData, readFooter, type SchemaElement } from "./hyparquet.js";
 
+// The decoded-batch types are the engine's contract and live in model.ts; re-exported for parquet/'s users.
+export type { ColumnKind, ColumnRequest, DecodedColumn, RowGroupBatch, StringInterner } from "../model.js";
 export type { ChunkDecoder } from "./chunk-task.js";
 export { InlineDecoder, WorkerDecoder } from "./decoders.js";
 export { ParquetReadError } from "./errors.js";
-
-/** Maps text to small integer ids; the engine owns it, the reader fills it. */
-export interface StringInterner {
-  intern(text: string): number;
-}
-
-export type ColumnKind = "string" | "double" | "timestamp";
-
-export interface ColumnRequest {
-  name: string;
-  kind: ColumnKind;
-  /** Missing required columns fail the read; missing optional ones read as all-null. */
-  required: boolean;
-}
-
-/** Decoded values of one column of one row group. */
-export type DecodedColumn =
-  | { kind: "string"; ids: Int32Array } // -1 = null
-  | { kind: "double"; values: Float64Array; nulls: Uint8Array | null } // nulls[i] = 1 where null
-  | { kind: "timestamp"; millis: Float64Array }; // NaN = null; UTC epoch milliseconds
-
-export interface RowGroupBatch {
-  location: string;
-  rowGroup: number;
-  numRows: number;
-  columns: Map<string, DecodedColumn>;
-  /** Compressed bytes fetched for this batch. */
-  bytes: number;
-}
 
 export interface ParquetFileHandle {
   location: string;
@@ -59,7 +30,7 @@ export async function openParquetFile(location: string, source: ByteSource): Pro
   }
   let metadata: FileMetaData;
   try {
-    metadata = await parquetMetadataAsync(source);
+    metadata = await readFooter(source);
   } catch (err) {
     throw new ParquetReadError(
       location,
@@ -198,4 +169,13 @@ async function fetchRanges(
     }),
   );
   return out;
+}
+
+/** Min/max of a column's statistics in one row group, as hyparquet parsed them (null when not recorded). */
+export function rowGroupStatistics(
+  file: ParquetFileHandle,
+  rowGroup: number,
+  column: string,
+): { min: unknown; max: unknown } | null {
+  return columnStatistics(file.metadata, rowGroup, column);
 }

@@ -13,13 +13,19 @@ import {
   SummaryEngine,
 } from "../engine/summary-engine.js";
 import { dayNumber } from "../engine/values.js";
-import type { ByteSource, InputSource, ReferenceData, RunParams, SummaryRow } from "../model.js";
+import type {
+  ByteSource,
+  InputSource,
+  ReferenceData,
+  RowGroupBatch,
+  RunParams,
+  SummaryRow,
+} from "../model.js";
 import {
   type ChunkDecoder,
   InlineDecoder,
   openParquetFile,
   type ParquetFileHandle,
-  type RowGroupBatch,
   readRowGroup,
   WorkerDecoder,
 } from "../parquet/reader.js";

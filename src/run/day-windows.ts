@@ -5,7 +5,7 @@
 import type { EngineStats } from "../engine/summary-engine.js";
 import { dayNumber, dayString, MS_PER_DAY } from "../engine/values.js";
 import type { RunParams } from "../model.js";
-import type { ParquetFileHandle } from "../parquet/reader.js";
+import { type ParquetFileHandle, rowGroupStatistics } from "../parquet/reader.js";
 import type { EngineInput } from "./plan.js";
 
 /** What planWindows needs to know of a row group. */
@@ -36,12 +36,9 @@ export function rowGroupDays(
   handle: ParquetFileHandle,
   rowGroup: number,
 ): { firstDay: number; lastDay: number } {
-  const column = handle.metadata.row_groups[rowGroup].columns.find(
-    (c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === "interval_start",
-  );
-  const stats = column?.meta_data?.statistics;
-  const min = stats?.min_value ?? stats?.min;
-  const max = stats?.max_value ?? stats?.max;
+  const stats = rowGroupStatistics(handle, rowGroup, "interval_start");
+  const min = stats?.min;
+  const max = stats?.max;
   if (min instanceof Date && max instanceof Date && min.getTime() <= max.getTime()) {
     return {
       firstDay: Math.floor(min.getTime() / MS_PER_DAY),

@@ -1,14 +1,13 @@
 /**
  * Which files feed the engine and which columns to read from each (column projection), per report type.
  */
-import type { InputFile, ReportType } from "../model.js";
+import type { ColumnKind, ColumnRequest, InputFile, ReportType } from "../model.js";
 import {
   NAMESPACE_LABELS_COLUMNS,
   NODE_LABELS_COLUMNS,
   POD_USAGE_COLUMNS,
   STORAGE_USAGE_COLUMNS,
 } from "../model.js";
-import type { ColumnKind, ColumnRequest } from "../parquet/reader.js";
 
 /** Engine order: label maps first, then storage (so the pod pass knows which pods claims reference), then pods. */
 export const READ_ORDER: readonly ReportType[] = [
