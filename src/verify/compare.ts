@@ -1,6 +1,6 @@
 /**
  * Compares two multisets of summary rows: strings exactly, JSON columns as parsed values, numbers to a
- * relative tolerance. Rows are paired by their non-numeric columns first, then by closest numbers, so a
+ * relative tolerance (no absolute floor unless a caller asks for one). Rows are paired by their non-numeric columns first, then by closest numbers, so a
  * failure reports only the differing rows and, for paired rows, only the differing columns.
  */
 import { SUMMARY_COLUMNS, type SummaryColumn } from "../model.js";
@@ -12,7 +12,10 @@ export type { Row } from "./columns.js";
 export interface CompareOptions {
   /** Relative tolerance for numbers (default 1e-9). */
   relTol?: number;
-  /** Absolute tolerance, for values near zero where relative error is meaningless (default 1e-9). */
+  /**
+   * Absolute tolerance (default 0: relative only). Any absolute floor must sit far below the smallest value
+   * compared: storage gigabyte-months are often below 1e-9, so a floor of that size would hide a 100× error.
+   */
   absTol?: number;
   /** How many differing rows the report lists before summarising (default 20). */
   reportLimit?: number;
@@ -207,7 +210,7 @@ const CROSS_KEY_COLUMNS = [TEXT_INDEX.get("data_source") as number, TEXT_INDEX.g
 const MAX_CROSS_KEY_DIFFS = 6;
 
 export function compareRowSets(actual: Row[], expected: Row[], opts: CompareOptions = {}): ComparisonResult {
-  const tol: Tolerance = { relTol: opts.relTol ?? 1e-9, absTol: opts.absTol ?? 1e-9 };
+  const tol: Tolerance = { relTol: opts.relTol ?? 1e-9, absTol: opts.absTol ?? 0 };
   const prepare = preparer();
   const diffs: RowDiff[] = [];
   const leftActual: Prepared[] = [];

@@ -50,7 +50,7 @@ describe("compareRowSets", () => {
     const actual = [
       podRow({
         namespace: "ns2",
-        pod_usage_cpu_core_hours: 1e-12,
+        pod_usage_cpu_core_hours: 0,
         infrastructure_usage_cost: '{"storage":0,"memory":0.0,"cpu":0}',
       }),
       podRow({ pod_labels: '{"env":"prod","app":"web"}', pod_usage_cpu_core_hours: 3.5 * (1 + 1e-12) }),
@@ -126,6 +126,29 @@ describe("compareRowSets", () => {
   it("accepts numbers given as numeric text (as read back from PostgreSQL)", () => {
     const fromDb = { ...podRow(), pod_usage_cpu_core_hours: "3.500000000000000" };
     expect(compareRowSets([fromDb], [podRow()]).equal).toBe(true);
+  });
+
+  it("compares tiny storage values relatively: a 1 % (or 100×) error below 1e-9 is a difference", () => {
+    // Gigabyte-months of a small claim: values far below 1e-9, where an absolute floor would accept anything.
+    const storage = (months: number) =>
+      podRow({
+        data_source: "Storage",
+        pod_labels: null,
+        pod_usage_cpu_core_hours: null,
+        persistentvolumeclaim: "pvc",
+        persistentvolume: "pv",
+        volume_labels: "{}",
+        persistentvolumeclaim_usage_gigabyte_months: months,
+      });
+    const expected = [storage(3.1e-11)];
+    expect(compareRowSets([storage(3.1e-11 * (1 + 1e-12))], expected).equal).toBe(true);
+    const onePercentOff = compareRowSets([storage(3.1e-11 * 1.01)], expected);
+    expect(onePercentOff.equal).toBe(false);
+    expect(onePercentOff.diffs[0].columns).toEqual(["persistentvolumeclaim_usage_gigabyte_months"]);
+    expect(compareRowSets([storage(3.1e-9)], expected).equal).toBe(false);
+    // Zero against a tiny value is a difference too, unless a caller asks for an absolute floor.
+    expect(compareRowSets([storage(0)], expected).equal).toBe(false);
+    expect(compareRowSets([storage(0)], expected, { absTol: 1e-10 }).equal).toBe(true);
   });
 
   it("honours custom tolerances", () => {
