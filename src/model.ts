@@ -14,6 +14,16 @@ export const REPORT_TYPES: readonly ReportType[] = [
   "namespace_labels",
 ];
 
+/** Report types read by the steps beyond the daily summary (inventory, GPU, VM): absent for older operators. */
+export type StepReportType = "gpu_usage" | "vm_usage";
+export type AnyReportType = ReportType | StepReportType;
+/** Every report type of Koku's object layout, in listing order. */
+export const ALL_REPORT_TYPES: readonly AnyReportType[] = [...REPORT_TYPES, "gpu_usage", "vm_usage"];
+
+/** Koku's OCP summary steps a run can do, in Koku's order of work (inventory first). */
+export const RUN_STEPS = ["summary", "inventory", "gpu", "vm"] as const;
+export type RunStep = (typeof RUN_STEPS)[number];
+
 /** One source/month run (spec §1). Dates are `YYYY-MM-DD`, UTC, inclusive. */
 export interface RunParams {
   sourceUuid: string;
@@ -42,7 +52,7 @@ export type Granularity = "hourly" | "daily";
 
 /** A Parquet object of the run, as listed by a source. */
 export interface InputFile {
-  reportType: ReportType;
+  reportType: AnyReportType;
   granularity: Granularity;
   /** Where it is, for humans and error messages: a local path or `s3://bucket/key`. */
   location: string;

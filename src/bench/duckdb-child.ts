@@ -9,6 +9,7 @@ import { version } from "@duckdb/node-api";
 import { loadDatasetParams } from "../generate/params-file.js";
 import type { InputFile } from "../model.js";
 import { type ReferenceFiles, runReference } from "../reference/duckdb-reference.js";
+import { addReferenceFile } from "../reference/load-inputs.js";
 import { LocalSource } from "../source/local.js";
 
 export interface DuckdbChildResult {
@@ -25,7 +26,7 @@ function byReportType(files: InputFile[]): ReferenceFiles {
     node_labels: { hourly: [], daily: [] },
     namespace_labels: { hourly: [], daily: [] },
   };
-  for (const file of files) grouped[file.reportType][file.granularity].push(file.location);
+  for (const file of files) addReferenceFile(grouped, file.reportType, file.granularity, file.location);
   return grouped;
 }
 

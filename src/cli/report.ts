@@ -10,6 +10,11 @@ export function formatRunReport(report: RunReport): string {
     `time    ${seconds.total.toFixed(2)} s  (list ${seconds.list.toFixed(2)}, read ${seconds.read.toFixed(2)}, aggregate ${seconds.aggregate.toFixed(2)}, finish ${seconds.finish.toFixed(2)}, write ${seconds.write.toFixed(2)})  ${fmt(report.rowsPerSecond)} input rows/s`,
     `memory  peak RSS ${report.peakRssMb} MB, engine state ${(report.stateBytes / 1048576).toFixed(1)} MB`,
   ];
+  for (const [table, counts] of Object.entries(report.tables)) {
+    const parts = Object.entries(counts as Record<string, number>).map(([what, n]) => `${what} ${fmt(n)}`);
+    lines.push(`table   ${table}: ${parts.join(", ")}`);
+  }
+  for (const skipped of report.steps.skipped) lines.push(`skipped ${skipped.step}: ${skipped.reason}`);
   if (report.outOfRangeMeasures > 0) {
     lines.push(`warning ${report.outOfRangeMeasures} measures above 1e18 or infinite were summed as given`);
   }

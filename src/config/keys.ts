@@ -16,6 +16,7 @@ import {
   nullableTextKind,
   optionalTextKind,
   positiveInteger,
+  stepsKind,
   stringListKind,
   textKind,
   type ValueKind,
@@ -153,6 +154,15 @@ export const KEY_SPECS: readonly KeySpec[] = [
     aliases: [{ key: "koku_sql" }, { key: "ocp.koku_sql" }],
     option: "--koku-sql",
     doc: "which Koku SQL rendering to reproduce: trino or onprem (spec §12)",
+  },
+  {
+    key: "run.steps",
+    target: ["run", "steps"],
+    kind: stepsKind,
+    default: ["summary", "inventory", "gpu", "vm"],
+    env: ["OCP_AGG_STEPS"],
+    option: "--steps",
+    doc: "which of Koku's OCP summary steps to run: summary, inventory, gpu, vm (comma-separated; default all)",
   },
   // input
   {

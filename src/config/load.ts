@@ -82,7 +82,7 @@ const OMIT_WHEN_NULL = new Set(["s3.endpoint", "s3.access_key_id", "s3.secret_ac
 
 function assemble(resolved: ResolvedSettings): AppConfig {
   const config: AppConfig = {
-    run: { kokuSql: "trino" },
+    run: { kokuSql: "trino", steps: ["summary", "inventory", "gpu", "vm"] },
     input: null,
     s3: { region: "us-east-1", forcePathStyle: false },
     database: { url: null, schema: null, statementTimeoutMs: 0 },

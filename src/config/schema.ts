@@ -3,8 +3,10 @@
  * Values arrive as text (env vars, `${VAR}` substitutions, command-line options) or typed YAML, so each
  * value kind pairs a zod schema (with the plain-words message users see) with a text coercion.
  */
+
 import { z } from "zod";
 import type { KokuSqlFlavor } from "../model.js";
+import { RUN_STEPS, type RunStep } from "../model.js";
 
 export type LogLevel = "trace" | "debug" | "info" | "warn" | "error";
 export type LogFormat = "auto" | "json" | "pretty";
@@ -33,6 +35,8 @@ export interface AppConfig {
     reportPeriodId?: number | null;
     orgId?: string | null;
     kokuSql: KokuSqlFlavor;
+    /** Which of Koku's OCP summary steps the run does (`--steps`); default all. */
+    steps: RunStep[];
   };
   /** Local directory or `s3://bucket/prefix`; null when not configured. */
   input: string | null;
@@ -196,6 +200,21 @@ export const nodeRolesKind: ValueKind = {
   fromText: parseJsonList,
 };
 
+/** A comma-separated (or JSON) list of run steps, each named once. */
+export const stepsKind: ValueKind = {
+  schema: z
+    .array(z.enum(RUN_STEPS, { error: `expected steps among ${RUN_STEPS.join(", ")}` }), {
+      error: `expected a list of steps among ${RUN_STEPS.join(", ")}`,
+    })
+    .min(1, { error: "expected at least one step" })
+    .refine((steps) => new Set(steps).size === steps.length, { error: "a step is named twice" }),
+  fromText(text) {
+    const trimmed = text.trim();
+    if (trimmed.startsWith("[")) return parseJsonList(trimmed);
+    return trimmed === "" ? [] : trimmed.split(",").map((step) => step.trim().toLowerCase());
+  },
+};
+
 /** The whole AppConfig, checked once more after assembly (catches wiring mistakes, not user input). */
 export const appConfigSchema = z.object({
   run: z.object({
@@ -209,6 +228,7 @@ export const appConfigSchema = z.object({
     reportPeriodId: z.number().int().nullable().optional(),
     orgId: z.string().nullable().optional(),
     kokuSql: z.enum(["trino", "onprem"]),
+    steps: z.array(z.enum(RUN_STEPS)),
   }),
   input: z.string().nullable(),
   s3: z.object({

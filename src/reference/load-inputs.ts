@@ -3,11 +3,33 @@
  * to the type Koku's tables have. Only the file list is shared with the engine; the reading is DuckDB's.
  */
 import { type DuckDBConnection, LIST, listValue, VARCHAR } from "@duckdb/node-api";
-import { type Granularity, REPORT_TYPES, type ReportType } from "../model.js";
+import {
+  type AnyReportType,
+  type Granularity,
+  REPORT_TYPES,
+  type ReportType,
+  type StepReportType,
+} from "../model.js";
 import { type ColumnSpec, inputColumns, KOKU_TABLE } from "./input-schema.js";
 import { DAILY_DERIVATION_SQL } from "./sql/daily-derivation.js";
 
-export type ReferenceFiles = Record<ReportType, { hourly: string[]; daily: string[] }>;
+export type ReferenceFiles = Record<ReportType, { hourly: string[]; daily: string[] }> &
+  Partial<Record<StepReportType, { hourly: string[]; daily: string[] }>>;
+
+/** Adds one file to its report type's list (creating the list for gpu_usage / vm_usage). */
+export function addReferenceFile(
+  files: ReferenceFiles,
+  reportType: AnyReportType,
+  granularity: Granularity,
+  path: string,
+): void {
+  let lists = files[reportType];
+  if (!lists) {
+    lists = { hourly: [], daily: [] };
+    files[reportType] = lists;
+  }
+  lists[granularity].push(path);
+}
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 

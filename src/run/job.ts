@@ -8,9 +8,11 @@ import type { AppConfig } from "../config/schema.js";
 import type { InputSource, RunParams, SummaryRow } from "../model.js";
 import { writeSummaryRows } from "../sink/postgres-writer.js";
 import { openInputSource } from "../source/open-source.js";
-import { type AggregateProgress, aggregateByDay } from "./aggregate.js";
+import { type AggregateProgress, aggregateByDay, type StreamedAggregate } from "./aggregate.js";
 import { openDatabase } from "./database.js";
+import { emptyStats } from "./day-windows.js";
 import { resolveReferenceData } from "./reference-data.js";
+import { prepareRunSteps, type StepTableCounts } from "./steps.js";
 
 export interface JobHooks {
   logger: Logger;
@@ -41,6 +43,10 @@ export interface RunReport {
   /** Engine passes (day windows, see planWindows); 1 = the whole range at once. */
   windows: number;
   referenceOrigins: Record<string, string>;
+  /** The steps done (`--steps`), and those asked for but skipped with the reason. */
+  steps: { done: string[]; skipped: { step: string; reason: string }[] };
+  /** Rows written per table besides the daily summary (inventory, GPU, VM). */
+  tables: StepTableCounts;
 }
 
 export async function runAggregateJob(config: AppConfig, hooks: JobHooks): Promise<RunReport> {
@@ -79,23 +85,36 @@ export async function runAggregateJob(config: AppConfig, hooks: JobHooks): Promi
           : "no enabled OCP tag keys: only vm_kubevirt_io_name labels are kept",
       );
     }
-    let announced = false;
-    const stream = await aggregateByDay({
+    const steps = await prepareRunSteps({
       source,
       run,
+      steps: config.run.steps,
       reference,
-      mode: config.performance.mode,
-      readAhead: config.performance.readAheadRowGroups,
-      onProgress: (p) => {
-        if (!announced) {
-          announced = true;
-          hooks.onStart?.({ files: p.totalFiles, rowGroups: p.totalRowGroups });
-        }
-        hooks.onProgress?.(p);
-      },
+      nodeRolesFromConfig: origins.nodeRoles === "config",
+      schema,
     });
+    for (const s of steps.skipped) logger.warn({ step: s.step }, `step skipped: ${s.reason}`);
+    const summaryStep = config.run.steps.includes("summary");
+    let announced = false;
+    const startSummary = () =>
+      aggregateByDay({
+        source,
+        run,
+        reference: steps.summaryReference(),
+        mode: config.performance.mode,
+        readAhead: config.performance.readAheadRowGroups,
+        onProgress: (p) => {
+          if (!announced) {
+            announced = true;
+            hooks.onStart?.({ files: p.totalFiles, rowGroups: p.totalRowGroups });
+          }
+          hooks.onProgress?.(p);
+        },
+      });
     // The COPY pulls the day rows, and producing them drives the reading: nothing is held beyond a day window.
-    const before = { ...stream.totals().seconds };
+    // The summary starts inside the transaction, after the inventory step wrote the node roles it reads.
+    let stream: StreamedAggregate | null = null;
+
     const written = await writeSummaryRows(
       db.client,
       {
@@ -105,21 +124,24 @@ export async function runAggregateJob(config: AppConfig, hooks: JobHooks): Promi
         endDate: run.endDate,
         year: run.year,
         month: run.month,
+        steps: steps.transaction,
+        summary: summaryStep,
       },
-      streamRows(stream.days),
+      async () => {
+        stream = await startSummary();
+        return streamRows(stream.days);
+      },
     );
-    const result = stream.totals();
+    const result = (stream as StreamedAggregate | null)?.totals() ?? emptyTotals();
     if (result.stats.outOfRangeMeasures > 0) {
       logger.warn(
         { values: result.stats.outOfRangeMeasures },
         "measures above 1e18 or infinite (Koku's ingest would have dropped their rows); summed as given",
       );
     }
+    // Listing, reading and aggregating the summary all happen inside the write now (the COPY pulls the rows).
     const computeDuringWrite =
-      result.seconds.read +
-      result.seconds.aggregate +
-      result.seconds.finish -
-      (before.read + before.aggregate + before.finish);
+      result.seconds.list + result.seconds.read + result.seconds.aggregate + result.seconds.finish;
     const total = (performance.now() - started) / 1000;
     const inRange = result.stats.rowsInRange;
     return {
@@ -146,11 +168,29 @@ export async function runAggregateJob(config: AppConfig, hooks: JobHooks): Promi
       outOfRangeMeasures: result.stats.outOfRangeMeasures,
       windows: result.windows,
       referenceOrigins: origins,
+      steps: {
+        done: config.run.steps.filter((s) => !steps.skipped.some((k) => k.step === s)),
+        skipped: steps.skipped,
+      },
+      tables: steps.tables,
     };
   } finally {
     await db.close().catch(() => {});
     if (!hooks.source) await source.close().catch(() => {});
   }
+}
+
+/** Totals of a run without the summary step. */
+function emptyTotals(): ReturnType<StreamedAggregate["totals"]> {
+  return {
+    counts: { pod: 0, storage: 0, unallocated: 0 },
+    stats: emptyStats(),
+    files: [],
+    inputRows: 0,
+    bytesRead: 0,
+    seconds: { list: 0, read: 0, aggregate: 0, finish: 0 },
+    windows: 0,
+  };
 }
 
 /** The rows of each day in turn: the COPY pulls them while they are produced, a day at a time. */

@@ -36,7 +36,21 @@ export interface WriteSummaryOptions {
   endDate: string;
   year: number;
   month: number;
+  /** The run's other steps (inventory, GPU, VM), in the same transaction (see RunTransactionSteps). */
+  steps?: RunTransactionSteps;
+  /** False when the run leaves the summary table alone (`--steps` without `summary`). Default true. */
+  summary?: boolean;
 }
+
+/** Work done inside the run's transaction besides the summary rows; a failure rolls everything back. */
+export interface RunTransactionSteps {
+  /** After the run lock, before the summary rows are replaced (Koku's inventory comes first). */
+  beforeSummary?(client: pg.Client): Promise<void>;
+  /** After the summary rows are in, before COMMIT (GPU and VM rows; the VM rows read the summary). */
+  afterSummary?(client: pg.Client): Promise<void>;
+}
+
+type SummaryRows = Iterable<SummaryRow> | AsyncIterable<SummaryRow>;
 
 export interface WriteSummaryResult {
   deleted: number;
@@ -52,6 +66,8 @@ type Phase =
   | "delete"
   | "copy"
   | "attach partition"
+  | "steps before summary"
+  | "steps after summary"
   | "commit";
 
 export class SummaryWriteError extends Error {
@@ -68,7 +84,8 @@ export class SummaryWriteError extends Error {
 export async function writeSummaryRows(
   client: pg.Client,
   opts: WriteSummaryOptions,
-  rows: Iterable<SummaryRow> | AsyncIterable<SummaryRow>,
+  /** The rows, or a function giving them once the steps before the summary are done. */
+  rows: SummaryRows | (() => SummaryRows | Promise<SummaryRows>),
 ): Promise<WriteSummaryResult> {
   validateOptions(opts);
   const started = performance.now();
@@ -83,6 +100,21 @@ export async function writeSummaryRows(
 
     phase = "lock";
     await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [runLockKey(opts)]);
+
+    if (opts.steps?.beforeSummary) {
+      phase = "steps before summary";
+      await opts.steps.beforeSummary(client);
+    }
+    if (opts.summary === false) {
+      if (opts.steps?.afterSummary) {
+        phase = "steps after summary";
+        await opts.steps.afterSummary(client);
+      }
+      phase = "commit";
+      await client.query("COMMIT");
+      inTransaction = false;
+      return { deleted: 0, inserted: 0, seconds: (performance.now() - started) / 1000 };
+    }
 
     phase = "partition";
     const freshPartition = await decideTarget(client, opts, table);
@@ -106,13 +138,19 @@ export async function writeSummaryRows(
     // hint-bit rewrites or freezing vacuum later, and index-only scans work at once.
     const copyOptions = freshPartition ? "FORMAT text, FREEZE" : "FORMAT text";
     const copySql = `COPY ${target} (${copyColumns(true).map(quoteIdent).join(", ")}) FROM STDIN WITH (${copyOptions})`;
-    const inserted = await copyRowsIn(client, copySql, rows, (row, index) =>
+    const source = typeof rows === "function" ? await rows() : rows;
+    const inserted = await copyRowsIn(client, copySql, source, (row, index) =>
       encodeCopyRow(row, index, randomUUID()),
     );
 
     if (freshPartition) {
       phase = "attach partition";
       await attachMonthTable(client, opts.schema, opts.year, opts.month);
+    }
+
+    if (opts.steps?.afterSummary) {
+      phase = "steps after summary";
+      await opts.steps.afterSummary(client);
     }
 
     phase = "commit";

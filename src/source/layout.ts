@@ -4,7 +4,7 @@
  *   <warehouse>/daily/<org>/OCP/<report_type>/source=<uuid>/year=<yyyy>/month=<mm>/[day=<dd>/]*.parquet  daily
  * The local and S3 sources supply a TreeBrowser; this module decides what belongs to a run.
  */
-import { type Granularity, REPORT_TYPES, type ReportType } from "../model.js";
+import { ALL_REPORT_TYPES, type AnyReportType, type Granularity } from "../model.js";
 
 /** Read-only view of a folder tree. Paths are "/"-separated, relative to the input root ("" = root). */
 export interface TreeBrowser {
@@ -22,7 +22,7 @@ export interface RunQuery {
 }
 
 export interface LayoutFile {
-  reportType: ReportType;
+  reportType: AnyReportType;
   granularity: Granularity;
   /** Path relative to the input root. */
   path: string;
@@ -61,7 +61,7 @@ export async function discoverOrgs(
 
 async function orgHoldsSource(browser: TreeBrowser, orgPath: string, sourceUuid: string): Promise<boolean> {
   const reportFolders = await browser.listFolders(joinPath(orgPath, "OCP"));
-  for (const reportType of REPORT_TYPES) {
+  for (const reportType of ALL_REPORT_TYPES) {
     if (!reportFolders.includes(reportType)) continue;
     const sources = await browser.listFolders(joinPath(orgPath, "OCP", reportType));
     if (sources.includes(`source=${sourceUuid}`)) return true;
@@ -102,7 +102,7 @@ export async function listRunFiles(
   ];
   const files: LayoutFile[] = [];
   for (const { granularity, orgPath } of trees) {
-    for (const reportType of REPORT_TYPES) {
+    for (const reportType of ALL_REPORT_TYPES) {
       // List the year folder so both `month=05` and `month=5` (and `day=` levels) are seen.
       const yearPath = joinPath(
         orgPath,

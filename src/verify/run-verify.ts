@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { InputFile, InputSource, ReferenceData, RunParams } from "../model.js";
 import { type ReferenceFiles, runReference } from "../reference/duckdb-reference.js";
+import { addReferenceFile } from "../reference/load-inputs.js";
 import { aggregate, type RunMode } from "../run/aggregate.js";
 import { type CompareOptions, type ComparisonResult, compareRowSets } from "./compare.js";
 
@@ -67,7 +68,7 @@ async function localFiles(
       path = join(await workDir(), `${String(copied++).padStart(6, "0")}.parquet`);
       await copyToLocal(source, file, path);
     }
-    out[file.reportType][file.granularity].push(path);
+    addReferenceFile(out, file.reportType, file.granularity, path);
   }
   return out;
 }

@@ -8,7 +8,7 @@ describe("defaults", () => {
   it("gives a complete config with nothing configured", () => {
     const config = loadConfig({ env: {} });
     expect(config).toEqual({
-      run: { kokuSql: "trino" },
+      run: { kokuSql: "trino", steps: ["summary", "inventory", "gpu", "vm"] },
       input: null,
       s3: { region: "us-east-1", forcePathStyle: false },
       database: { url: null, schema: null, statementTimeoutMs: 0 },
@@ -104,6 +104,7 @@ describe("the Python POC's config", () => {
       clusterAlias: "OCP Cluster",
       reportPeriodId: 1,
       kokuSql: "trino",
+      steps: ["summary", "inventory", "gpu", "vm"],
     });
     expect(config.performance).toMatchObject({ mode: "in-memory", chunkSize: 50000, columnFiltering: false });
     expect(config.logging).toMatchObject({ level: "info", format: "pretty" });
@@ -182,6 +183,7 @@ describe("environment names", () => {
       endDate: "2025-06-11",
       orgId: "org1",
       kokuSql: "onprem",
+      steps: ["summary", "inventory", "gpu", "vm"],
     });
   });
 

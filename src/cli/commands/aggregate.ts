@@ -22,6 +22,7 @@ export interface AggregateCliOptions {
   config?: string;
   mode?: string;
   kokuSql?: string;
+  steps?: string;
   logLevel?: string;
   logFormat?: string;
   progress?: string;
@@ -46,6 +47,7 @@ export function addRunOptions(command: Command): Command {
     .option("--config <file.yaml>", "YAML config file")
     .option("--mode <streaming|in-memory>", "streaming (bounded memory) or in-memory (read everything first)")
     .option("--koku-sql <trino|onprem>", "which Koku SQL rendering to reproduce (default trino)")
+    .option("--steps <list>", "Koku's OCP summary steps to run: summary,inventory,gpu,vm (default all)")
     .option("--log-level <level>", "trace, debug, info, warn, error")
     .option("--log-format <auto|json|pretty>", "log format (auto: pretty on a terminal)")
     .option("--progress <auto|on|off>", "progress bar (auto: on a terminal outside CI)");
@@ -65,6 +67,7 @@ export function overridesFrom(o: AggregateCliOptions) {
       reportPeriodId: o.reportPeriodId,
       orgId: o.orgId,
       kokuSql: o.kokuSql,
+      steps: o.steps,
     },
     database: { url: o.databaseUrl, schema: o.schema },
     embedded: { dataDir: o.dataDir },

@@ -1,0 +1,134 @@
+/**
+ * Koku's OCP summary step beyond the daily summary, for one run (ocp-inventory-gpu-vm.md §0):
+ * the Parquet is read and computed before the transaction; the writes then happen inside the run's one
+ * transaction in Koku's order — inventory, then the summary (which reads the node roles just written),
+ * then GPU and VM rows.
+ */
+import type pg from "pg";
+import { Interner } from "../engine/interner.js";
+import { type Inventory, InventoryAccumulator } from "../engine/inventory.js";
+import type { InputFile, InputSource, ReferenceData, RunParams, RunStep } from "../model.js";
+import { type InventoryWriteCounts, writeInventory } from "../sink/inventory-tables.js";
+import type { RunTransactionSteps } from "../sink/postgres-writer.js";
+import { readReferenceData } from "../sink/reference-tables.js";
+import { columnRequests, filesOf, scanFiles } from "./scan.js";
+
+/** Rows written per table, as the run report lists them. */
+export interface StepTableCounts {
+  reporting_ocp_clusters?: InventoryWriteCounts["clusters"];
+  reporting_ocp_nodes?: InventoryWriteCounts["nodes"];
+  reporting_ocp_pvcs?: InventoryWriteCounts["pvcs"];
+  reporting_ocp_projects?: InventoryWriteCounts["projects"];
+}
+
+export interface PreparedSteps {
+  transaction: RunTransactionSteps;
+  /** Reference data for the summary: after the inventory step, node roles as reporting_ocp_nodes now has them. */
+  summaryReference(): ReferenceData;
+  tables: StepTableCounts;
+  /** Steps asked for but not done, with the reason (e.g. no cluster id for the inventory). */
+  skipped: { step: RunStep; reason: string }[];
+}
+
+export interface PrepareStepsOptions {
+  source: InputSource;
+  run: RunParams;
+  steps: readonly RunStep[];
+  reference: ReferenceData;
+  /**
+   * True when the node roles were given in the config (`reference.node_roles`): they stand for the content of
+   * reporting_ocp_nodes at summary time and are kept; otherwise the summary reads the table as the inventory
+   * step left it, as Koku does.
+   */
+  nodeRolesFromConfig: boolean;
+  schema: string;
+}
+
+export async function prepareRunSteps(options: PrepareStepsOptions): Promise<PreparedSteps> {
+  const { run, steps, schema } = options;
+  const skipped: PreparedSteps["skipped"] = [];
+  const tables: StepTableCounts = {};
+  const files = await options.source.list({
+    orgId: run.orgId,
+    sourceUuid: run.sourceUuid,
+    year: run.year,
+    month: run.month,
+  });
+
+  let inventory: Inventory | null = null;
+  if (steps.includes("inventory")) {
+    if (run.clusterId === null) {
+      skipped.push({
+        step: "inventory",
+        reason: "no cluster id (--cluster-id): Koku keys the inventory on it",
+      });
+    } else {
+      inventory = await computeInventory(options.source, files, run);
+    }
+  }
+
+  let summaryReference = options.reference;
+  const transaction: RunTransactionSteps = {
+    beforeSummary: async (client: pg.Client) => {
+      if (inventory === null || run.clusterId === null) return;
+      const counts = await writeInventory(
+        client,
+        { schema, sourceUuid: run.sourceUuid, clusterId: run.clusterId, clusterAlias: run.clusterAlias },
+        inventory,
+      );
+      tables.reporting_ocp_clusters = counts.clusters;
+      tables.reporting_ocp_nodes = counts.nodes;
+      tables.reporting_ocp_pvcs = counts.pvcs;
+      tables.reporting_ocp_projects = counts.projects;
+      // Koku's summary reads the roles from reporting_ocp_nodes, which now holds this run's nodes too.
+      if (options.nodeRolesFromConfig) return;
+      const roles = await readReferenceData(client, schema);
+      if (roles.found.nodeRoles && roles.nodeRoles) {
+        summaryReference = { ...summaryReference, nodeRoles: roles.nodeRoles };
+      }
+    },
+  };
+  return { transaction, summaryReference: () => summaryReference, tables, skipped };
+}
+
+/** Koku's three inventory queries over the daily trees (hourly when a type has no daily files). */
+export async function computeInventory(
+  source: InputSource,
+  files: readonly InputFile[],
+  run: RunParams,
+): Promise<Inventory> {
+  const interner = new Interner();
+  const acc = new InventoryAccumulator(interner, run.startDate, run.endDate, run.kokuSql);
+  const kind = (name: string) =>
+    name === "interval_start" ? "timestamp" : name === "node_capacity_cpu_cores" ? "double" : "string";
+  await scanFiles(
+    source,
+    filesOf(files, "node_labels", "daily"),
+    columnRequests(["interval_start", "node", "node_labels"], [], kind),
+    interner,
+    (batch) => acc.addNodeLabels(batch),
+  );
+  await scanFiles(
+    source,
+    filesOf(files, "pod_usage", "daily"),
+    columnRequests(
+      ["interval_start", "namespace", "node", "resource_id", "node_capacity_cpu_cores"],
+      ["node_role"],
+      kind,
+    ),
+    interner,
+    (batch) => acc.addPods(batch),
+  );
+  await scanFiles(
+    source,
+    filesOf(files, "storage_usage", "daily"),
+    columnRequests(
+      ["interval_start", "persistentvolume", "persistentvolumeclaim"],
+      ["csi_volume_handle"],
+      kind,
+    ),
+    interner,
+    (batch) => acc.addStorage(batch),
+  );
+  return acc.finish();
+}
