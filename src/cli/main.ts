@@ -15,7 +15,8 @@ program
   .description(
     "Koku's OpenShift daily usage summary (reporting_ocpusagelineitem_daily_summary) from Parquet to PostgreSQL, in one small streaming process",
   )
-  .version("0.1.0")
+  // which Node runs matters (zstd output, the bundled runtime of a fresh clone), so --version says it
+  .version(`ocp-aggregator 0.1.0 (Node.js ${process.version})`)
   .showHelpAfterError()
   .exitOverride();
 

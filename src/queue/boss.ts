@@ -2,7 +2,7 @@
  * The pg-boss instance of a process: its tables in the queue schema (created or migrated on first start,
  * safe with many processes starting at once) and the summary queue with its policy.
  */
-import PgBoss from "pg-boss";
+import { PgBoss } from "pg-boss";
 import type { Logger } from "pino";
 import { type JobPolicySettings, type QueueConnectionSettings, SUMMARY_QUEUE } from "./queue-settings.js";
 
@@ -28,17 +28,20 @@ export async function openBoss(options: OpenBossOptions): Promise<PgBoss> {
     migrate: true,
     supervise: options.supervise,
     schedule: false,
-    // pg-boss checks `key in options`: an undefined value must be left out, not passed
+    // pg-boss checks `key in options`: an undefined value must be left out, not passed. Expired and
+    // heartbeat-lost jobs are failed by the supervisor's monitor pass, as often as the longer of these two.
     ...(options.maintenanceSeconds === undefined
       ? {}
-      : { maintenanceIntervalSeconds: options.maintenanceSeconds }),
+      : {
+          superviseIntervalSeconds: options.maintenanceSeconds,
+          monitorIntervalSeconds: options.maintenanceSeconds,
+        }),
   });
   // Without a listener an 'error' event would end the process; pg-boss retries its loops by itself.
   boss.on("error", (error: Error) => options.logger.warn({ err: error }, "job queue error"));
   await boss.start();
   try {
     await boss.createQueue(SUMMARY_QUEUE, {
-      name: SUMMARY_QUEUE,
       // 'short': at most one *waiting* job per key; a submit while one waits is coalesced into it.
       policy: "short",
       retryLimit: options.policy.retryLimit,

@@ -1,7 +1,7 @@
 /**
  * Enqueueing summary jobs, and waiting for them to end (for one-shot Jobs and scripts that need the result).
  */
-import type PgBoss from "pg-boss";
+import type { PgBoss } from "pg-boss";
 import { dedupeKey, runKey, type SummaryJobPayload } from "./job-payload.js";
 import { type JobPolicySettings, SUMMARY_QUEUE } from "./queue-settings.js";
 
@@ -46,7 +46,7 @@ export interface JobStatus {
 }
 
 export async function jobStatus(boss: PgBoss, id: string): Promise<JobStatus> {
-  const job = await boss.getJobById<SummaryJobPayload>(SUMMARY_QUEUE, id, { includeArchive: true });
+  const [job] = await boss.findJobs<SummaryJobPayload>(SUMMARY_QUEUE, { id });
   if (!job) return { id, state: "unknown", retryCount: 0, runKey: null, output: null };
   return {
     id,

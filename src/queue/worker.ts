@@ -4,7 +4,7 @@
  * any still running back to the queue (pg-boss fails them into the retry state), then closes everything.
  */
 import { hostname } from "node:os";
-import type PgBoss from "pg-boss";
+import type { JobWithMetadata, PgBoss } from "pg-boss";
 import type { Logger } from "pino";
 import type { ConfigOverrides } from "../config/index.js";
 import { openBoss } from "./boss.js";
@@ -72,10 +72,10 @@ export async function startSummaryWorker(options: SummaryWorkerOptions): Promise
       workerName,
     };
     for (let loop = 0; loop < settings.concurrency; loop++) {
-      await boss.work<unknown>(
+      await boss.work(
         SUMMARY_QUEUE,
-        { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: settings.pollSeconds },
-        async ([job]) => runQueuedJob(context, job),
+        { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: settings.pollSeconds } as const,
+        async ([job]: JobWithMetadata<unknown>[]) => runQueuedJob(context, job),
       );
     }
     logger.info(
@@ -103,7 +103,7 @@ export async function startSummaryWorker(options: SummaryWorkerOptions): Promise
           "worker stopping: no new jobs; running ones may finish within the grace period",
         );
         // pg-boss waits for running jobs up to the timeout, then fails the rest back to the queue (retry).
-        await boss.stop({ graceful: true, wait: true, timeout: settings.shutdownGraceSeconds * 1000 });
+        await boss.stop({ graceful: true, timeout: settings.shutdownGraceSeconds * 1000 });
         await monitoring.close();
         logger.info("worker stopped");
       })();

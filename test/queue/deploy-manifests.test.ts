@@ -147,9 +147,18 @@ describe("Containerfile", () => {
   }, []);
   const runtime = stages[stages.length - 1];
 
-  it("builds on a Node 20 image in stages and runs as a non-root user", () => {
+  it("builds on a supported Node LTS image (UBI 9 nodejs-22/24 minimal) in stages, runs as a non-root user", () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    for (const stage of stages) expect(stage[0]).toMatch(/^FROM \S*node\S*20\S*/);
+    // the image runs the Node major that `npm ci` brings for development and CI (the devDependency "node")
+    const pkg = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8"));
+    const major = String(pkg.devDependencies.node).split(".")[0];
+    expect(["22", "24"]).toContain(major);
+    for (const stage of stages) {
+      expect(stage[0]).toMatch(
+        /^FROM registry\.access\.redhat\.com\/ubi9\/nodejs-(22|24)-minimal(:\S+)?(\s|$)/,
+      );
+      expect(stage[0]).toContain(`/nodejs-${major}-minimal`);
+    }
     const user = runtime.filter((l) => l.startsWith("USER ")).pop();
     expect(user).toBeDefined();
     expect(user?.split(/\s+/)[1]).not.toMatch(/^(0|root)(:|$)/);
