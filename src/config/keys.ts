@@ -266,6 +266,22 @@ export const KEY_SPECS: readonly KeySpec[] = [
     env: ["OCP_AGG_STATEMENT_TIMEOUT_MS"],
     doc: "PostgreSQL statement_timeout in milliseconds; 0 = none",
   },
+  {
+    key: "database.swap_lock_timeout_ms",
+    target: ["database", "swapLockTimeoutMs"],
+    kind: nonNegativeInteger,
+    default: 2000,
+    env: ["OCP_AGG_SWAP_LOCK_TIMEOUT_MS"],
+    doc: "re-run of a month: how long to try for the locks that exchange the rebuilt month partition before replacing rows in place; 0 = never swap",
+  },
+  {
+    key: "database.index_build_memory_mb",
+    target: ["database", "indexBuildMemoryMb"],
+    kind: positiveInteger,
+    default: 256,
+    env: ["OCP_AGG_INDEX_BUILD_MEMORY_MB"],
+    doc: "maintenance_work_mem (MB) for the bulk index builds of a new or rebuilt month partition",
+  },
   ...(["host", "port", "database", "user", "password"] as const).map(
     (part): KeySpec => ({
       key: `postgresql.${part}`,

@@ -48,7 +48,13 @@ export interface AppConfig {
     forcePathStyle: boolean;
   };
   /** url null → the embedded PostgreSQL. */
-  database: { url: string | null; schema: string | null; statementTimeoutMs: number };
+  database: {
+    url: string | null;
+    schema: string | null;
+    statementTimeoutMs: number;
+    swapLockTimeoutMs: number;
+    indexBuildMemoryMb: number;
+  };
   embedded: { dataDir: string | null; port: number | null };
   performance: {
     mode: ProcessingMode;
@@ -242,6 +248,8 @@ export const appConfigSchema = z.object({
     url: z.string().nullable(),
     schema: z.string().nullable(),
     statementTimeoutMs: z.number(),
+    swapLockTimeoutMs: z.number(),
+    indexBuildMemoryMb: z.number(),
   }),
   embedded: z.object({ dataDir: z.string().nullable(), port: z.number().nullable() }),
   performance: z.object({

@@ -6,7 +6,7 @@ import type { Logger } from "pino";
 import { resolveDatabaseSchema, resolveRunParams } from "../config/run-params.js";
 import type { AppConfig } from "../config/schema.js";
 import type { InputSource, RunParams, SummaryRow } from "../model.js";
-import { writeSummaryRows } from "../sink/postgres-writer.js";
+import { type WritePath, type WriteSummaryResult, writeSummaryRows } from "../sink/postgres-writer.js";
 import { openInputSource } from "../source/open-source.js";
 import { type AggregateProgress, aggregateByDay, type StreamedAggregate } from "./aggregate.js";
 import { openDatabase } from "./database.js";
@@ -32,6 +32,8 @@ export interface RunReport {
   inputRowsInRange: number;
   outputRows: { pod: number; storage: number; unallocated: number; total: number };
   deletedRows: number;
+  /** How the rows got in (see WritePath), rows of others copied across, and the write's own phases (s). */
+  write: { path: WritePath; copiedAcross: number; phases: WriteSummaryResult["phases"] };
   files: number;
   rowGroups: number;
   bytesRead: number;
@@ -126,6 +128,8 @@ export async function runAggregateJob(config: AppConfig, hooks: JobHooks): Promi
         month: run.month,
         steps: steps.transaction,
         summary: summaryStep,
+        swapLockTimeoutMs: config.database.swapLockTimeoutMs,
+        indexBuildMemoryMb: config.database.indexBuildMemoryMb,
       },
       async () => {
         stream = await startSummary();
@@ -157,6 +161,7 @@ export async function runAggregateJob(config: AppConfig, hooks: JobHooks): Promi
         total: result.counts.pod + result.counts.storage + result.counts.unallocated,
       },
       deletedRows: written.deleted,
+      write: { path: written.path, copiedAcross: written.copiedAcross, phases: written.phases },
       files: result.files.length,
       rowGroups: result.files.reduce((n, f) => n + f.rowGroups, 0),
       bytesRead: result.bytesRead,

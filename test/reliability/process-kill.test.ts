@@ -1,7 +1,10 @@
 /**
- * The CLI process killed with SIGKILL (issue 8) — while reading its input, and in the middle of its COPY —
- * leaves the previous rows untouched and no lock behind; a re-run then stores exactly what a clean run stores.
+ * The CLI process killed with SIGKILL (issue 8) — while reading its input, in the middle of its COPY (the
+ * in-place path), and in the middle of a month swap (issue 17: staging month built, exchange pending) —
+ * leaves the previous rows untouched and no lock or table behind; a re-run then stores exactly what a clean
+ * run stores.
  */
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatasetParams } from "../../src/generate/params-file.js";
 import { loadDatasetParams } from "../../src/generate/params-file.js";
@@ -14,6 +17,7 @@ import {
   copyWaitingOnLock,
   holdLock,
   removeFaultTrigger,
+  swapWaitingForLock,
   waitForBackend,
   waitForNoJobBackends,
 } from "./support/db-faults.js";
@@ -138,4 +142,45 @@ describe("SIGKILL of the CLI mid-run", () => {
     await runCliToEnd("after");
     expect(await snapshotRows(harness.admin, SCHEMA, sourceUuid)).toEqual(cleanAfter);
   });
+
+  it("killed mid-swap (staging month built, waiting for the exchange's lock behind a reader): old month kept, no staging table left", async () => {
+    const before = await storeBefore();
+    const relationsBefore = await relationsOf(SCHEMA);
+    // A reader holds the month open; the swap may wait a minute for it (the default would fall back after 2 s).
+    const reader = new pg.Client({
+      connectionString: harness.db.url,
+      application_name: "reliability-reader",
+    });
+    await reader.connect();
+    await reader.query("BEGIN");
+    await reader.query(`SELECT count(*) FROM "${SCHEMA}".reporting_ocpusagelineitem_daily_summary`);
+    const { args, env } = aggregateArgs(SAMPLE_BASIC, aliased("after"), {
+      url: harness.db.url,
+      schema: SCHEMA,
+    });
+    const cli = startCli(args, { ...env, OCP_AGG_SWAP_LOCK_TIMEOUT_MS: "60000" });
+    try {
+      await waitForBackend(harness.admin, swapWaitingForLock);
+    } finally {
+      cli.child.kill("SIGKILL");
+      await reader.query("ROLLBACK").catch(() => {});
+      await reader.end().catch(() => {});
+    }
+    expect((await cli.done).signal).toBe("SIGKILL");
+    await waitForNoJobBackends(harness.admin);
+    expect(await snapshotRows(harness.admin, SCHEMA, sourceUuid)).toEqual(before);
+    expect(await relationsOf(SCHEMA)).toEqual(relationsBefore);
+
+    await runCliToEnd("after");
+    expect(await snapshotRows(harness.admin, SCHEMA, sourceUuid)).toEqual(cleanAfter);
+  });
 });
+
+async function relationsOf(schema: string): Promise<string[]> {
+  const result = await harness.admin.query(
+    `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'i', 'I') ORDER BY 1`,
+    [schema],
+  );
+  return result.rows.map((r) => r.relname as string);
+}

@@ -110,6 +110,13 @@ export async function waitForBackend(
 export const copyWaitingOnLock = (b: Backend) =>
   b.query.trimStart().toUpperCase().startsWith("COPY") && b.waitEventType === "Lock";
 
+/**
+ * A job backend whose month swap has built the staging month and is retrying the exchange's lock (between
+ * attempts its last statement is the savepoint roll-back of the failed one).
+ */
+export const swapWaitingForLock = (b: Backend) =>
+  /ACCESS EXCLUSIVE MODE NOWAIT|ROLLBACK TO SAVEPOINT ocp_aggregator_swap_lock/.test(b.query);
+
 export async function waitForNoJobBackends(admin: pg.Client, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while ((await jobBackends(admin)).length > 0) {
