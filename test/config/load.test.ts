@@ -11,7 +11,13 @@ describe("defaults", () => {
       run: { kokuSql: "trino", steps: ["summary", "inventory", "gpu", "vm"] },
       input: null,
       s3: { region: "us-east-1", forcePathStyle: false },
-      database: { url: null, schema: null, statementTimeoutMs: 0 },
+      database: {
+        url: null,
+        schema: null,
+        statementTimeoutMs: 0,
+        swapLockTimeoutMs: 2000,
+        indexBuildMemoryMb: 256,
+      },
       embedded: { dataDir: null, port: null },
       performance: {
         mode: "streaming",
