@@ -102,6 +102,16 @@ function assemble(resolved: ResolvedSettings): AppConfig {
     },
     reference: { enabledTagKeys: null, costCategories: null, nodeRoles: null },
     logging: { level: "info", format: "auto", progress: "auto" },
+    queue: { url: null, schema: "pgboss" },
+    job: { retryLimit: 0, retryDelaySeconds: 0, timeoutSeconds: 0, heartbeatSeconds: 0 },
+    worker: {
+      concurrency: 0,
+      metricsHost: "",
+      metricsPort: 0,
+      pollSeconds: 0,
+      maintenanceSeconds: 0,
+      shutdownGraceSeconds: 0,
+    },
   };
   for (const spec of KEY_SPECS) {
     const setting = resolved.get(spec.key);

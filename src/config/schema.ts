@@ -69,6 +69,20 @@ export interface AppConfig {
     nodeRoles: NodeRoleSetting[] | null;
   };
   logging: { level: LogLevel; format: LogFormat; progress: ProgressSetting };
+  /** The job queue of `submit` and `worker` (pg-boss tables); url null → the output database. */
+  queue: { url: string | null; schema: string };
+  /** Policy each submitted job carries (set by `submit`; a worker cannot change it for queued jobs). */
+  job: { retryLimit: number; retryDelaySeconds: number; timeoutSeconds: number; heartbeatSeconds: number };
+  /** A `worker` process. */
+  worker: {
+    concurrency: number;
+    metricsHost: string;
+    /** 0 picks a free port (tests); the bound port is logged. */
+    metricsPort: number;
+    pollSeconds: number;
+    maintenanceSeconds: number;
+    shutdownGraceSeconds: number;
+  };
 }
 
 /** One kind of value: how text becomes a candidate value, and the schema that judges it. */
@@ -102,6 +116,19 @@ export const yearKind = integerKind(1970, 9999, "a year (1970-9999)");
 export const monthKind = integerKind(1, 12, "a month number (1-12)");
 export const nullableId = integerKind(0, Number.MAX_SAFE_INTEGER, "an integer >= 0 or null", true);
 export const nullablePort = integerKind(1, 65535, "a TCP port (1-65535) or null", true);
+export const listenPort = integerKind(0, 65535, "a TCP port (0-65535; 0 = any free one)");
+/** An integer within [min, max]. */
+export const integerBetween = (min: number, max: number): ValueKind =>
+  integerKind(min, max, `an integer ${min}..${max}`);
+
+/** A lower-case SQL identifier that needs no quoting (schema names we create). */
+export const identifierKind: ValueKind = {
+  schema: z.string({ error: "expected a schema name" }).regex(/^[a-z_][a-z0-9_]*$/, {
+    error: "expected lower-case letters, digits and _ (not starting with a digit)",
+  }),
+  fromText: (text) => text.trim(),
+  textual: true,
+};
 
 const TRUE_WORDS = new Set(["true", "yes", "on", "1"]);
 const FALSE_WORDS = new Set(["false", "no", "off", "0"]);
@@ -268,6 +295,21 @@ export const appConfigSchema = z.object({
     level: z.enum(["trace", "debug", "info", "warn", "error"]),
     format: z.enum(["auto", "json", "pretty"]),
     progress: z.enum(["auto", "on", "off"]),
+  }),
+  queue: z.object({ url: z.string().nullable(), schema: z.string() }),
+  job: z.object({
+    retryLimit: z.number().int(),
+    retryDelaySeconds: z.number().int(),
+    timeoutSeconds: z.number().int(),
+    heartbeatSeconds: z.number().int(),
+  }),
+  worker: z.object({
+    concurrency: z.number().int(),
+    metricsHost: z.string(),
+    metricsPort: z.number().int(),
+    pollSeconds: z.number().int(),
+    maintenanceSeconds: z.number().int(),
+    shutdownGraceSeconds: z.number().int(),
   }),
 });
 

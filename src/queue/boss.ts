@@ -13,8 +13,11 @@ export interface OpenBossOptions {
   maintenanceSeconds?: number;
   /** Pool size of the queue connection (fetch, complete, fail, metrics). */
   poolSize?: number;
-  /** Queue defaults, used only when this call creates the queue; each job also carries its own. */
-  policy: JobPolicySettings;
+  /**
+   * Queue defaults, used only when this call creates the queue; each submitted job carries its own, so a
+   * worker passes none.
+   */
+  policy?: JobPolicySettings;
   logger: Logger;
   applicationName: string;
 }
@@ -44,10 +47,15 @@ export async function openBoss(options: OpenBossOptions): Promise<PgBoss> {
     await boss.createQueue(SUMMARY_QUEUE, {
       // 'short': at most one *waiting* job per key; a submit while one waits is coalesced into it.
       policy: "short",
-      retryLimit: options.policy.retryLimit,
-      retryDelay: options.policy.retryDelaySeconds,
-      retryBackoff: true,
-      expireInSeconds: options.policy.timeoutSeconds,
+      ...(options.policy
+        ? {
+            retryLimit: options.policy.retryLimit,
+            retryDelay: options.policy.retryDelaySeconds,
+            retryBackoff: true,
+            expireInSeconds: options.policy.timeoutSeconds,
+            heartbeatSeconds: options.policy.heartbeatSeconds,
+          }
+        : {}),
     });
   } catch (error) {
     await boss.stop({ graceful: false }).catch(() => {});

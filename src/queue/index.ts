@@ -11,12 +11,8 @@ export {
 export { readJobsFile } from "./jobs-file.js";
 export {
   type JobPolicySettings,
-  QUEUE_DEFAULTS,
-  QUEUE_ENV,
   type QueueConnectionSettings,
-  resolveJobPolicy,
   resolveQueueConnection,
-  resolveWorkerSettings,
   SUMMARY_QUEUE,
   type WorkerSettings,
 } from "./queue-settings.js";

@@ -26,6 +26,9 @@ export async function submitSummaryJobs(
       retryDelay: policy.retryDelaySeconds,
       retryBackoff: true,
       expireInSeconds: policy.timeoutSeconds,
+      // the running worker refreshes it every half interval; the supervisor fails a job whose heartbeat
+      // stopped (worker killed), so it is retried elsewhere well before its timeout
+      heartbeatSeconds: policy.heartbeatSeconds,
     });
     submitted.push({ key, id, payload });
   }

@@ -11,18 +11,11 @@ import { openBoss } from "./boss.js";
 import { runQueuedJob } from "./job-runner.js";
 import { createWorkerMetrics } from "./metrics.js";
 import { type MonitoringServer, startMonitoringServer } from "./monitoring-server.js";
-import {
-  type JobPolicySettings,
-  type QueueConnectionSettings,
-  SUMMARY_QUEUE,
-  type WorkerSettings,
-} from "./queue-settings.js";
+import { type QueueConnectionSettings, SUMMARY_QUEUE, type WorkerSettings } from "./queue-settings.js";
 
 export interface SummaryWorkerOptions {
   connection: QueueConnectionSettings;
   settings: WorkerSettings;
-  /** Queue defaults, used only if this worker is the first to create the queue. */
-  policy: JobPolicySettings;
   configFile?: string;
   env: NodeJS.ProcessEnv;
   baseOverrides: ConfigOverrides;
@@ -45,7 +38,6 @@ export async function startSummaryWorker(options: SummaryWorkerOptions): Promise
     maintenanceSeconds: settings.maintenanceSeconds,
     // one connection per polling loop, plus completion, maintenance and metrics
     poolSize: settings.concurrency + 3,
-    policy: options.policy,
     logger,
     applicationName: "ocp-aggregator-worker",
   });

@@ -28,6 +28,16 @@ describe("defaults", () => {
       },
       reference: { enabledTagKeys: null, costCategories: null, nodeRoles: null },
       logging: { level: "info", format: "auto", progress: "auto" },
+      queue: { url: null, schema: "pgboss" },
+      job: { retryLimit: 3, retryDelaySeconds: 30, timeoutSeconds: 900, heartbeatSeconds: 20 },
+      worker: {
+        concurrency: 1,
+        metricsHost: "0.0.0.0",
+        metricsPort: 9464,
+        pollSeconds: 2,
+        maintenanceSeconds: 10,
+        shutdownGraceSeconds: 25,
+      },
     });
   });
 });

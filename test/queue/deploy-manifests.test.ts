@@ -11,7 +11,8 @@ import { parseAllDocuments } from "yaml";
 import { registerAggregateCommand } from "../../src/cli/commands/aggregate.js";
 import { registerQueueCommands } from "../../src/cli/commands/queue.js";
 import { knownEnvNames } from "../../src/config/env-layer.js";
-import { parseSummaryJobPayload, QUEUE_DEFAULTS, QUEUE_ENV } from "../../src/queue/index.js";
+import { KEY_SPECS } from "../../src/config/index.js";
+import { parseSummaryJobPayload } from "../../src/queue/index.js";
 
 const REPO = join(import.meta.dirname, "..", "..");
 const DEPLOY = join(REPO, "deploy");
@@ -71,7 +72,7 @@ describe("deploy manifests", () => {
   });
 
   it("set only environment variables the program reads", () => {
-    const known = new Set([...knownEnvNames(), ...Object.values(QUEUE_ENV)]);
+    const known = new Set(knownEnvNames());
     const names = [...Object.keys(configMap.data), ...Object.keys(secret.stringData)];
     expect(names.length).toBeGreaterThan(5);
     for (const name of names) expect(known.has(name), `${name} is not read by ocp-aggregator`).toBe(true);
@@ -176,6 +177,6 @@ describe("Containerfile", () => {
       "node",
       "bin/ocp-aggregator.js",
     ]);
-    expect(runtime).toContain(`EXPOSE ${QUEUE_DEFAULTS.metricsPort}`);
+    expect(runtime).toContain(`EXPOSE ${KEY_SPECS.find((k) => k.key === "worker.metrics_port")?.default}`);
   });
 });

@@ -2,7 +2,7 @@
  * Measures queue throughput on this machine (not part of `npm test`): K generated cluster-months, run by 1 and
  * then 2 worker processes (concurrency 1 each) of the built CLI against a throw-away PostgreSQL.
  *
- *   npx vite-node test/queue/measure-throughput.ts -- [jobs=6] [nodes=10] [podsPerNode=40] [days=30]
+ *   npx -y vite-node@6 test/queue/measure-throughput.ts -- [jobs=6] [nodes=10] [podsPerNode=40] [days=30]
  *
  * Prints per-job seconds, jobs per minute and input rows per second as JSON.
  */
@@ -23,7 +23,7 @@ const [jobCount = 6, nodes = 10, podsPerNode = 40, days = 30] = process.argv
   .filter((a) => a !== "--")
   .map(Number);
 const logger = createLogger({ level: "warn", format: "json" });
-const policy = { retryLimit: 3, retryDelaySeconds: 1, timeoutSeconds: 600 };
+const policy = { retryLimit: 3, retryDelaySeconds: 1, timeoutSeconds: 600, heartbeatSeconds: 20 };
 
 const root = mkdtempSync(join(tmpdir(), "ocp-agg-throughput-"));
 const [cli, db] = await Promise.all([buildCli(), startTestPostgres()]);

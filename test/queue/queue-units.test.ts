@@ -1,22 +1,21 @@
 /**
- * The queue's pure parts: job payload validation and keys, config overrides, settings from options and env,
- * jobs files, the metrics/health server.
+ * The queue's pure parts: job payload validation and keys, config overrides, queue/job/worker settings as
+ * keys of the config table (YAML, env, options), jobs files, the metrics/health server.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Command } from "commander";
 import { afterAll, describe, expect, it } from "vitest";
+import { registerQueueCommands } from "../../src/cli/commands/queue.js";
 import { loadConfig } from "../../src/config/index.js";
 import {
   dedupeKey,
   mergeOverrides,
   parseSummaryJobPayload,
   payloadOverrides,
-  QUEUE_DEFAULTS,
   readJobsFile,
-  resolveJobPolicy,
   resolveQueueConnection,
-  resolveWorkerSettings,
   runKey,
 } from "../../src/queue/index.js";
 import { createWorkerMetrics } from "../../src/queue/metrics.js";
@@ -89,34 +88,85 @@ describe("job payload", () => {
 });
 
 describe("queue settings", () => {
-  it("take options over environment over defaults, and check their values", () => {
+  it("are keys of the config table: YAML < environment < options, checked, defaults stated", () => {
+    const yamlFile = join(dir, "queue.yaml");
+    writeFileSync(
+      yamlFile,
+      "queue: {schema: jobs_yaml}\njob: {retry_limit: 5, heartbeat_seconds: 30}\nworker: {concurrency: 2, poll_seconds: 5}\n",
+    );
     const env = {
       OCP_AGG_WORKER_CONCURRENCY: "3",
       OCP_AGG_METRICS_PORT: "9100",
       OCP_AGG_QUEUE_SCHEMA: "jobs",
     };
-    const settings = resolveWorkerSettings({ metricsPort: "0" }, env);
-    expect(settings).toMatchObject({
+    const config = loadConfig({ file: yamlFile, env, overrides: { worker: { metricsPort: "0" } } });
+    expect(config.worker).toEqual({
       concurrency: 3,
+      metricsHost: "0.0.0.0",
       metricsPort: 0,
-      pollSeconds: QUEUE_DEFAULTS.pollSeconds,
+      pollSeconds: 5,
+      maintenanceSeconds: 10,
+      shutdownGraceSeconds: 25,
     });
-    expect(() => resolveWorkerSettings({ concurrency: "0" }, {})).toThrow(/OCP_AGG_WORKER_CONCURRENCY/);
-    expect(resolveJobPolicy({ retryLimit: "0" }, { OCP_AGG_JOB_TIMEOUT_SECONDS: "60" })).toEqual({
-      retryLimit: 0,
-      retryDelaySeconds: QUEUE_DEFAULTS.retryDelaySeconds,
-      timeoutSeconds: 60,
+    expect(config.job).toEqual({
+      retryLimit: 5,
+      retryDelaySeconds: 30,
+      timeoutSeconds: 900,
+      heartbeatSeconds: 30,
     });
-    expect(() => resolveJobPolicy({ jobTimeoutSeconds: "90000" }, {})).toThrow(/timeoutSeconds/);
-    expect(resolveQueueConnection({}, env, "postgres://db")).toEqual({
-      url: "postgres://db",
-      schema: "jobs",
-    });
-    expect(resolveQueueConnection({ queueUrl: "postgres://q" }, {}, "postgres://db").url).toBe(
-      "postgres://q",
+    expect(config.queue).toEqual({ url: null, schema: "jobs" });
+
+    expect(() => loadConfig({ env: { OCP_AGG_WORKER_CONCURRENCY: "0" } })).toThrow(
+      /worker\.concurrency.*1\.\.64.*OCP_AGG_WORKER_CONCURRENCY/s,
     );
-    expect(() => resolveQueueConnection({}, {}, null)).toThrow(/--queue-url/);
-    expect(() => resolveQueueConnection({ queueSchema: "Bad-Name" }, {}, "postgres://db")).toThrow(/schema/);
+    expect(() => loadConfig({ env: {}, overrides: { job: { timeoutSeconds: "90000" } } })).toThrow(
+      /job\.timeout_seconds/,
+    );
+    // pg-boss refuses heartbeats under 10 s
+    expect(() => loadConfig({ env: { OCP_AGG_JOB_HEARTBEAT_SECONDS: "5" } })).toThrow(
+      /job\.heartbeat_seconds/,
+    );
+    expect(() => loadConfig({ env: {}, overrides: { queue: { schema: "Bad-Name" } } })).toThrow(
+      /queue\.schema/,
+    );
+  });
+
+  it("put the queue in the output database unless queue.url names another; never the embedded one", () => {
+    const withDb = loadConfig({ env: { DATABASE_URL: "postgres://db" } });
+    expect(resolveQueueConnection(withDb)).toEqual({ url: "postgres://db", schema: "pgboss" });
+    const withQueue = loadConfig({
+      env: { DATABASE_URL: "postgres://db", OCP_AGG_QUEUE_URL: "postgres://q" },
+    });
+    expect(resolveQueueConnection(withQueue).url).toBe("postgres://q");
+    expect(() => resolveQueueConnection(loadConfig({ env: {} }))).toThrow(/--queue-url/);
+  });
+
+  it("are offered only where they act: job policy on submit, worker settings on worker", () => {
+    const program = new Command();
+    registerQueueCommands(program);
+    const optionsOf = (name: string) =>
+      new Set(program.commands.find((c) => c.name() === name)?.options.map((o) => o.long));
+    const jobOptions = [
+      "--retry-limit",
+      "--retry-delay-seconds",
+      "--job-timeout-seconds",
+      "--job-heartbeat-seconds",
+    ];
+    const workerOptions = [
+      "--concurrency",
+      "--poll-seconds",
+      "--maintenance-seconds",
+      "--shutdown-grace-seconds",
+    ];
+    for (const option of jobOptions) {
+      expect(optionsOf("submit").has(option), option).toBe(true);
+      // a worker cannot change what queued jobs carry, so it does not pretend to
+      expect(optionsOf("worker").has(option), option).toBe(false);
+    }
+    for (const option of workerOptions) {
+      expect(optionsOf("worker").has(option), option).toBe(true);
+      expect(optionsOf("submit").has(option), option).toBe(false);
+    }
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * Scale-out end to end on 127.0.0.1: worker processes of the built CLI on a pg-boss queue in a throw-away
- * PostgreSQL. 12 jobs over generated datasets, one worker SIGKILLed mid-job: every job completes and every
- * source/month's rows equal a single-process run. A job on bad input ends failed with its error after the
+ * PostgreSQL. 12 jobs over generated datasets, one worker SIGKILLed mid-job: its job comes back through the
+ * lost heartbeat (long before its timeout), every job completes and every source/month's rows equal a
+ * single-process run. A job on bad input ends failed with its error after the
  * retry limit while others finish. SIGTERM lets a running job finish, then the worker exits cleanly.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -36,8 +37,10 @@ import { type CliProcess, startCli } from "./worker-process.js";
 
 const logger = createLogger({ level: "error", format: "json" });
 const BASELINE_SCHEMA = "baseline";
-/** Short, so the killed worker's job comes back soon; still several times the slowest job here. */
-const JOB_TIMEOUT_SECONDS = 15;
+/** pg-boss's minimum: a killed worker's job is failed (to be retried) this long after its last heartbeat. */
+const HEARTBEAT_SECONDS = 10;
+/** Far longer than any wait below: a job that comes back did so through its heartbeat, not its timeout. */
+const KILLED_JOB_TIMEOUT_SECONDS = 900;
 /** For jobs no worker dies on: room for a slow, busy machine. */
 const RELAXED_TIMEOUT_SECONDS = 120;
 
@@ -116,7 +119,12 @@ beforeAll(async () => {
   boss = await openBoss({
     connection: { url: db.url, schema: "pgboss" },
     supervise: false,
-    policy: { retryLimit: 2, retryDelaySeconds: 1, timeoutSeconds: JOB_TIMEOUT_SECONDS },
+    policy: {
+      retryLimit: 2,
+      retryDelaySeconds: 1,
+      timeoutSeconds: RELAXED_TIMEOUT_SECONDS,
+      heartbeatSeconds: 20,
+    },
     logger,
     applicationName: "queue-test",
   });
@@ -136,7 +144,7 @@ describe("queue semantics without workers", () => {
   it("coalesces a submit into an identical job that still waits; a cancelled one no longer counts", async () => {
     const firstDay = `${jobs[5].year}-${String(jobs[5].month).padStart(2, "0")}-01`;
     const oneDay: SummaryJobPayload = { ...jobs[5], startDate: firstDay, endDate: firstDay };
-    const policy = { retryLimit: 0, retryDelaySeconds: 1, timeoutSeconds: 60 };
+    const policy = { retryLimit: 0, retryDelaySeconds: 1, timeoutSeconds: 60, heartbeatSeconds: 20 };
     const [first] = await submitSummaryJobs(boss, [oneDay], policy);
     const [second] = await submitSummaryJobs(boss, [oneDay], policy);
     expect(first.id).toEqual(expect.any(String));
@@ -213,7 +221,9 @@ describe("workers on the job queue", () => {
         "--retry-delay-seconds",
         "1",
         "--job-timeout-seconds",
-        String(JOB_TIMEOUT_SECONDS),
+        String(KILLED_JOB_TIMEOUT_SECONDS),
+        "--job-heartbeat-seconds",
+        String(HEARTBEAT_SECONDS),
       ],
       workerEnv(),
     );
@@ -225,6 +235,7 @@ describe("workers on the job queue", () => {
 
     const started = await victim.waitForLog((line) => line.msg === "job started");
     victim.kill("SIGKILL");
+    const killedAt = Date.now();
     expect((await victim.exited).signal).toBe("SIGKILL");
     expect(victim.logs.some((line) => line.msg === "job done")).toBe(false);
     const killedJob = started.jobId as string;
@@ -234,11 +245,16 @@ describe("workers on the job queue", () => {
       startWorker("worker-b", ["--concurrency", "2"]),
       startWorker("worker-c", ["--concurrency", "2"]),
     ];
-    const ended = await waitForJobs(boss, ids, { timeoutMs: 120_000, pollMs: 500 });
+    const ended = await waitForJobs(boss, ids, { timeoutMs: 180_000, pollMs: 500 });
     expect(ended.map((s) => s.state)).toEqual(ids.map(() => "completed"));
     const killed = ended.find((s) => s.id === killedJob) as JobStatus;
-    // expired after the timeout, then retried by another worker
+    // failed when its heartbeat stopped, then retried by another worker: the attempt that completed began
+    // seconds after the kill, not after the 900 s timeout
     expect(killed.retryCount).toBeGreaterThanOrEqual(1);
+    const [retried] = await boss.findJobs(SUMMARY_QUEUE, { id: killedJob });
+    const backAfterSeconds = (retried.startedOn.getTime() - killedAt) / 1000;
+    expect(backAfterSeconds).toBeGreaterThan(0);
+    expect(backAfterSeconds).toBeLessThan(HEARTBEAT_SECONDS + 40);
     expect((killed.output as { worker: string }).worker).not.toContain(`/${victim.child.pid}`);
 
     for (const job of jobs) {
@@ -288,6 +304,7 @@ describe("workers on the job queue", () => {
       retryLimit: 1,
       retryDelaySeconds: 1,
       timeoutSeconds: RELAXED_TIMEOUT_SECONDS,
+      heartbeatSeconds: 20,
     });
     const ids = submitted.map((s) => s.id as string);
     const [badEnd, ...goodEnds] = await waitForJobs(boss, ids, { timeoutMs: 60_000, pollMs: 500 });
@@ -320,6 +337,7 @@ describe("workers on the job queue", () => {
       retryLimit: 0,
       retryDelaySeconds: 1,
       timeoutSeconds: RELAXED_TIMEOUT_SECONDS,
+      heartbeatSeconds: 20,
     });
     const id = submitted.id as string;
     const isStart = (line: { msg?: string; jobId?: string }) =>
@@ -361,6 +379,7 @@ describe("workers on the job queue", () => {
       retryLimit: 1,
       retryDelaySeconds: 1,
       timeoutSeconds: RELAXED_TIMEOUT_SECONDS,
+      heartbeatSeconds: 20,
     });
     const id = submitted.id as string;
     await leaving.waitForLog((line) => line.msg === "waiting for an earlier job of the same source/month");

@@ -1,15 +1,15 @@
 /**
  * `ocp-aggregator submit` (enqueue summary jobs) and `ocp-aggregator worker` (run them), on a pg-boss queue in
- * PostgreSQL. Same config file and environment as `aggregate`; queue settings have options and OCP_AGG_* vars.
+ * PostgreSQL. Same config file and environment as `aggregate`; the queue, job and worker settings are keys of
+ * the same table (queue.*, job.*, worker.*), each command offering only the options that act on what it does.
  */
 import type { Command } from "commander";
+import type { ConfigOverrides } from "../../config/index.js";
 import type { AppConfig } from "../../config/schema.js";
 import {
   parseSummaryJobPayload,
   readJobsFile,
-  resolveJobPolicy,
   resolveQueueConnection,
-  resolveWorkerSettings,
   runUntilSignal,
   type SummaryJobPayload,
   startSummaryWorker,
@@ -21,12 +21,13 @@ import { type AggregateCliOptions, addRunOptions, overridesFrom } from "./aggreg
 interface QueueCliOptions {
   queueUrl?: string;
   queueSchema?: string;
-  retryLimit?: string;
-  retryDelaySeconds?: string;
-  jobTimeoutSeconds?: string;
 }
 
 interface SubmitCliOptions extends AggregateCliOptions, QueueCliOptions {
+  retryLimit?: string;
+  retryDelaySeconds?: string;
+  jobTimeoutSeconds?: string;
+  jobHeartbeatSeconds?: string;
   jobs?: string;
   wait?: boolean;
   waitTimeoutSeconds?: string;
@@ -56,7 +57,12 @@ function addQueueOptions(command: Command): Command {
       "--queue-url <url>",
       "PostgreSQL of the job queue (default: the output database; OCP_AGG_QUEUE_URL)",
     )
-    .option("--queue-schema <name>", "schema of the queue tables (default pgboss; OCP_AGG_QUEUE_SCHEMA)")
+    .option("--queue-schema <name>", "schema of the queue tables (default pgboss; OCP_AGG_QUEUE_SCHEMA)");
+}
+
+/** What each job carries: only `submit` offers these, since a worker cannot change them for queued jobs. */
+function addJobPolicyOptions(command: Command): Command {
+  return command
     .option("--retry-limit <n>", "retries after the first attempt (default 3; OCP_AGG_JOB_RETRY_LIMIT)")
     .option(
       "--retry-delay-seconds <s>",
@@ -64,8 +70,44 @@ function addQueueOptions(command: Command): Command {
     )
     .option(
       "--job-timeout-seconds <s>",
-      "an attempt still running after this is failed and retried elsewhere (default 900; OCP_AGG_JOB_TIMEOUT_SECONDS)",
+      "an attempt still running after this is failed and retried (default 900; OCP_AGG_JOB_TIMEOUT_SECONDS)",
+    )
+    .option(
+      "--job-heartbeat-seconds <s>",
+      "a job whose worker stopped reporting for this long (killed) is retried elsewhere (default 20, min 10; OCP_AGG_JOB_HEARTBEAT_SECONDS)",
     );
+}
+
+function queueOverrides(options: QueueCliOptions) {
+  return { queue: { url: options.queueUrl, schema: options.queueSchema } };
+}
+
+function submitOverrides(options: SubmitCliOptions): ConfigOverrides {
+  return defined({
+    ...overridesFrom(options),
+    ...queueOverrides(options),
+    job: {
+      retryLimit: options.retryLimit,
+      retryDelaySeconds: options.retryDelaySeconds,
+      timeoutSeconds: options.jobTimeoutSeconds,
+      heartbeatSeconds: options.jobHeartbeatSeconds,
+    },
+  });
+}
+
+function workerOverrides(options: WorkerCliOptions): ConfigOverrides {
+  return defined({
+    ...overridesFrom({ ...options, progress: "off" }),
+    ...queueOverrides(options),
+    worker: {
+      concurrency: options.concurrency,
+      metricsHost: options.metricsHost,
+      metricsPort: options.metricsPort,
+      pollSeconds: options.pollSeconds,
+      maintenanceSeconds: options.maintenanceSeconds,
+      shutdownGraceSeconds: options.shutdownGraceSeconds,
+    },
+  });
 }
 
 /** The fields every submitted job shares, from the submit command's own config (options, env, file). */
@@ -104,11 +146,13 @@ function jobsToSubmit(config: AppConfig, options: SubmitCliOptions): SummaryJobP
 }
 
 export function registerQueueCommands(program: Command): void {
-  addQueueOptions(
-    addRunOptions(
-      program
-        .command("submit")
-        .description("enqueue summary jobs (one per source/month) for `ocp-aggregator worker` processes"),
+  addJobPolicyOptions(
+    addQueueOptions(
+      addRunOptions(
+        program
+          .command("submit")
+          .description("enqueue summary jobs (one per source/month) for `ocp-aggregator worker` processes"),
+      ),
     ),
   )
     .option(
@@ -120,9 +164,9 @@ export function registerQueueCommands(program: Command): void {
     .option("--json", "print the submitted jobs (and with --wait their end states) as JSON")
     .action((options: SubmitCliOptions) =>
       runCommand(async () => {
-        const { config, logger } = commandContext(options.config, overridesFrom(options));
-        const connection = resolveQueueConnection(options, process.env, config.database.url);
-        const policy = resolveJobPolicy(options, process.env);
+        const { config, logger } = commandContext(options.config, submitOverrides(options));
+        const connection = resolveQueueConnection(config);
+        const policy = config.job;
         const jobs = jobsToSubmit(config, options);
         const waitTimeout = Number(options.waitTimeoutSeconds ?? 3600);
         if (!Number.isFinite(waitTimeout) || waitTimeout <= 0) {
@@ -159,11 +203,11 @@ export function registerQueueCommands(program: Command): void {
       )
       .option(
         "--maintenance-seconds <s>",
-        "how often timed-out jobs are looked for (default 30; OCP_AGG_MAINTENANCE_SECONDS)",
+        "how often jobs of killed workers (heartbeat lost) or past their timeout are failed to be retried (default 10; OCP_AGG_MAINTENANCE_SECONDS)",
       )
       .option(
         "--shutdown-grace-seconds <s>",
-        "on SIGTERM, time for running jobs to finish before they go back to the queue (default 25)",
+        "on SIGTERM, time for running jobs to finish before they go back to the queue (default 25; OCP_AGG_SHUTDOWN_GRACE_SECONDS)",
       )
       .option("--input <dir|s3://bucket/prefix>", "input root for jobs that name none")
       .option("--database-url <url>", "output PostgreSQL URL (required: DATABASE_URL or this)")
@@ -178,7 +222,7 @@ export function registerQueueCommands(program: Command): void {
       .option("--log-format <auto|json|pretty>", "log format (auto: pretty on a terminal)"),
   ).action((options: WorkerCliOptions) =>
     runCommand(async () => {
-      const baseOverrides = overridesFrom({ ...options, progress: "off" });
+      const baseOverrides = workerOverrides(options);
       const { config, logger } = commandContext(options.config, baseOverrides);
       if (!config.database.url) {
         throw new UsageError("a worker needs the output database: give --database-url or DATABASE_URL");
@@ -186,9 +230,8 @@ export function registerQueueCommands(program: Command): void {
       await runUntilSignal(
         () =>
           startSummaryWorker({
-            connection: resolveQueueConnection(options, process.env, config.database.url),
-            settings: resolveWorkerSettings(options, process.env),
-            policy: resolveJobPolicy(options, process.env),
+            connection: resolveQueueConnection(config),
+            settings: config.worker,
             configFile: options.config,
             env: process.env,
             baseOverrides,
