@@ -5,6 +5,7 @@ import { registerAggregateCommand } from "./commands/aggregate.js";
 import { registerBenchCommand } from "./commands/bench.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerGenerateCommands } from "./commands/generate.js";
+import { registerOcpOnAwsCommand } from "./commands/ocp-on-aws.js";
 import { registerQueueCommands } from "./commands/queue.js";
 import { registerVerifyCommand } from "./commands/verify.js";
 import { EXIT_USAGE } from "./run-context.js";
@@ -26,6 +27,7 @@ registerDemoCommand(program);
 registerGenerateCommands(program);
 registerVerifyCommand(program);
 registerQueueCommands(program);
+registerOcpOnAwsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -11,7 +11,8 @@ import { compareLocations, listRunFiles, type RunQuery, type TreeBrowser } from 
 export class LocalSource implements InputSource {
   readonly root: string;
   private readonly handles = new Set<FileHandle>();
-  private readonly browser: TreeBrowser;
+  /** The folder view, also used to list trees other than the OCP one (e.g. AWS CUR, src/aws/source). */
+  readonly browser: TreeBrowser;
 
   constructor(root: string) {
     this.root = resolve(root);

@@ -29,7 +29,8 @@ export class S3Source implements InputSource {
   /** Requests and bytes so far, over listing, sizing and reading. */
   readonly stats: S3RequestStats = newS3RequestStats();
   private readonly client: S3Client;
-  private readonly browser: S3TreeBrowser;
+  /** The folder view, also used to list trees other than the OCP one (e.g. AWS CUR, src/aws/source). */
+  readonly browser: S3TreeBrowser;
 
   constructor(private readonly options: S3SourceOptions) {
     this.bucket = options.bucket;

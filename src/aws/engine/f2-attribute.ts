@@ -1,0 +1,376 @@
+/**
+ * F2's first four inserts (`2_summarize_data_by_cluster.sql:67-551`): the AWS rows of the cluster joined to
+ * its OCP summary rows, one project-temp row per (AWS row, OCP group), before the final split:
+ *  - storage by CSI handle: PV capacity / disk capacity × cost;
+ *  - Storage unattributed: the disk's unclaimed part, divided by the clusters sharing the disk;
+ *  - direct resource-id matching: the whole instance cost per (namespace, pod_labels) with usage sums;
+ *  - tag matching: the whole cost per (namespace, data_source) the row's tags point to.
+ */
+import {
+  NETWORK_UNATTRIBUTED,
+  type OcpSummaryInput,
+  PLATFORM_UNALLOCATED,
+  STORAGE_UNATTRIBUTED,
+  WORKER_UNALLOCATED,
+} from "../model.js";
+import type { DiskCapacities } from "./disk-capacity.js";
+import { diskKey } from "./disk-capacity.js";
+import type { AwsTempRow } from "./f1-match.js";
+import { jsonValueOf } from "./json-text.js";
+import { groupBy, maxNumber, maxText, sumNumbers } from "./sql-aggregates.js";
+
+/** One row of managed_reporting_ocpawscostlineitem_project_daily_summary_temp. */
+export interface ProjectTempRow {
+  rowUuid: string;
+  clusterId: string | null;
+  clusterAlias: string | null;
+  dataSource: string | null;
+  namespace: string | null;
+  node: string | null;
+  persistentvolumeclaim: string | null;
+  persistentvolume: string | null;
+  storageclass: string | null;
+  aws: AwsTempRow;
+  usageAmount: number | null;
+  /** The four costs before markup (the split multiplies markup in afterwards, as Koku does). */
+  unblendedCost: number | null;
+  blendedCost: number | null;
+  savingsPlanEffectiveCost: number | null;
+  calculatedAmortizedCost: number | null;
+  podEffectiveUsageCpuCoreHours: number | null;
+  podEffectiveUsageMemoryGigabyteHours: number | null;
+  nodeCapacityCpuCoreHours: number | null;
+  nodeCapacityMemoryGigabyteHours: number | null;
+  podLabels: string | null;
+  volumeLabels: string | null;
+  tags: string | null;
+  awsCostCategory: string | null;
+  costCategoryId: number | null;
+  resourceIdMatched: boolean;
+  matchedTag: string | null;
+}
+
+/** Fresh row identities for the storage rows (Koku: uuid()), so each counts once in the split. */
+export type UuidSource = () => string;
+
+const awsByDay = (temp: readonly AwsTempRow[]) => {
+  const map = new Map<string, AwsTempRow[]>();
+  for (const row of temp) {
+    const list = map.get(row.usageStart);
+    if (list) list.push(row);
+    else map.set(row.usageStart, [row]);
+  }
+  return map;
+};
+
+interface Pair {
+  ocp: OcpSummaryInput;
+  aws: AwsTempRow;
+}
+
+function costShare(fraction: number | null, aws: AwsTempRow) {
+  const of = (cost: number) => (fraction === null ? null : fraction * cost);
+  return {
+    unblendedCost: of(aws.unblendedCost),
+    blendedCost: of(aws.blendedCost),
+    savingsPlanEffectiveCost: of(aws.savingsPlanEffectiveCost),
+    calculatedAmortizedCost: of(aws.calculatedAmortizedCost),
+  };
+}
+
+/** OCP Storage rows × resource-matched, non-network AWS rows whose id contains the CSI handle and that have a disk capacity. */
+function csiPairs(
+  ocpRows: readonly OcpSummaryInput[],
+  temp: readonly AwsTempRow[],
+  capacities: DiskCapacities,
+): Pair[] {
+  const byDay = awsByDay(temp.filter((a) => a.resourceIdMatched && a.dataTransferDirection === null));
+  const pairs: Pair[] = [];
+  for (const ocp of ocpRows) {
+    if (!ocp.csiVolumeHandle || ocp.persistentvolume === null || ocp.namespace === STORAGE_UNATTRIBUTED)
+      continue;
+    for (const aws of byDay.get(ocp.usageStart) ?? []) {
+      if (aws.resourceId === null || !aws.resourceId.includes(ocp.csiVolumeHandle)) continue;
+      if (!capacities.has(diskKey(aws.resourceId, aws.usageStart))) continue;
+      pairs.push({ ocp, aws });
+    }
+  }
+  return pairs;
+}
+
+export function storageByCsiHandle(
+  ocpRows: readonly OcpSummaryInput[],
+  temp: readonly AwsTempRow[],
+  capacities: DiskCapacities,
+  newUuid: UuidSource,
+): ProjectTempRow[] {
+  const groups = groupBy(csiPairs(ocpRows, temp, capacities), (p) => [
+    p.aws.rowUuid,
+    p.ocp.namespace,
+    p.ocp.podLabels,
+    p.ocp.volumeLabels,
+  ]);
+  return groups.map((group) => {
+    const { aws } = group[0];
+    const ocp = group.map((p) => p.ocp);
+    const claim = maxText(ocp.map((o) => o.persistentvolumeclaim));
+    const unclaimed = claim === "";
+    const capacity = capacities.get(diskKey(aws.resourceId as string, aws.usageStart)) as number;
+    const pvCapacity = maxNumber(ocp.map((o) => o.persistentvolumeclaimCapacityGigabyte));
+    const fraction = pvCapacity === null ? null : pvCapacity / capacity;
+    return {
+      rowUuid: newUuid(),
+      clusterId: maxText(ocp.map((o) => o.clusterId)),
+      clusterAlias: maxText(ocp.map((o) => o.clusterAlias)),
+      dataSource: "Storage",
+      namespace: unclaimed ? STORAGE_UNATTRIBUTED : maxText(ocp.map((o) => o.namespace)),
+      node: maxText(ocp.map((o) => o.node)),
+      persistentvolumeclaim: claim,
+      persistentvolume: maxText(ocp.map((o) => o.persistentvolume)),
+      storageclass: maxText(ocp.map((o) => o.storageclass)),
+      aws,
+      usageAmount: unclaimed ? null : aws.usageAmount,
+      ...costShare(fraction, aws),
+      podEffectiveUsageCpuCoreHours: null,
+      podEffectiveUsageMemoryGigabyteHours: null,
+      nodeCapacityCpuCoreHours: null,
+      nodeCapacityMemoryGigabyteHours: null,
+      podLabels: unclaimed ? null : group[0].ocp.podLabels,
+      volumeLabels: unclaimed ? null : group[0].ocp.volumeLabels,
+      tags: aws.tags,
+      awsCostCategory: unclaimed ? null : aws.awsCostCategory,
+      costCategoryId: unclaimed ? null : maxNumber(ocp.map((o) => o.costCategoryId)),
+      resourceIdMatched: aws.resourceIdMatched,
+      matchedTag: null,
+    };
+  });
+}
+
+/**
+ * Per AWS disk: Σ over its PVs (of EVERY cluster in `allOcpRows`) of their largest capacity in the range,
+ * and how many clusters have PVs on it (F2:210-240).
+ */
+export function claimedDiskCapacity(
+  allOcpRows: readonly OcpSummaryInput[],
+  temp: readonly AwsTempRow[],
+  range: { startDate: string; endDate: string },
+): Map<string, { total: number | null; clusters: number }> {
+  const byDay = awsByDay(temp.filter((a) => a.resourceIdMatched));
+  const perPv = new Map<
+    string,
+    { pv: string | null; resourceId: string; clusterId: string | null; capacity: number | null }
+  >();
+  for (const ocp of allOcpRows) {
+    if (!ocp.csiVolumeHandle) continue;
+    if (ocp.usageStart < range.startDate || ocp.usageStart > range.endDate) continue;
+    for (const aws of byDay.get(ocp.usageStart) ?? []) {
+      if (aws.resourceId === null || !aws.resourceId.includes(ocp.csiVolumeHandle)) continue;
+      const key = JSON.stringify([ocp.persistentvolume, aws.resourceId, ocp.clusterId]);
+      const entry = perPv.get(key);
+      if (!entry) {
+        perPv.set(key, {
+          pv: ocp.persistentvolume,
+          resourceId: aws.resourceId,
+          clusterId: ocp.clusterId,
+          capacity: ocp.persistentvolumeclaimCapacityGigabyte,
+        });
+      } else {
+        entry.capacity = maxNumber([entry.capacity, ocp.persistentvolumeclaimCapacityGigabyte]);
+      }
+    }
+  }
+  const out = new Map<string, { total: number | null; clusters: number }>();
+  for (const group of groupBy(perPv.values(), (e) => [e.resourceId])) {
+    const clusters = new Set(group.filter((e) => e.clusterId !== null).map((e) => e.clusterId));
+    out.set(group[0].resourceId, {
+      total: sumNumbers(group.map((e) => e.capacity)),
+      clusters: clusters.size,
+    });
+  }
+  return out;
+}
+
+export function storageUnattributed(
+  ocpRows: readonly OcpSummaryInput[],
+  temp: readonly AwsTempRow[],
+  capacities: DiskCapacities,
+  claimed: ReadonlyMap<string, { total: number | null; clusters: number }>,
+  newUuid: UuidSource,
+): ProjectTempRow[] {
+  const pairs = csiPairs(ocpRows, temp, capacities).filter((p) => {
+    const disk = capacities.get(diskKey(p.aws.resourceId as string, p.aws.usageStart)) as number;
+    const pv = claimed.get(p.aws.resourceId as string);
+    // NULL total (no capacities) makes the comparison NULL: no row, like the SQL's inner condition
+    return pv !== undefined && pv.total !== null && disk !== pv.total;
+  });
+  return groupBy(pairs, (p) => [p.aws.rowUuid, p.aws.resourceId]).map((group) => {
+    const { aws } = group[0];
+    const ocp = group.map((p) => p.ocp);
+    const disk = capacities.get(diskKey(aws.resourceId as string, aws.usageStart)) as number;
+    const pv = claimed.get(aws.resourceId as string) as { total: number; clusters: number };
+    const share = (cost: number) => (((disk - pv.total) / disk) * cost) / pv.clusters;
+    return {
+      rowUuid: newUuid(),
+      clusterId: maxText(ocp.map((o) => o.clusterId)),
+      clusterAlias: maxText(ocp.map((o) => o.clusterAlias)),
+      dataSource: "Storage",
+      namespace: STORAGE_UNATTRIBUTED,
+      node: null,
+      persistentvolumeclaim: maxText(ocp.map((o) => o.persistentvolumeclaim)),
+      persistentvolume: maxText(ocp.map((o) => o.persistentvolume)),
+      storageclass: maxText(ocp.map((o) => o.storageclass)),
+      aws,
+      usageAmount: null,
+      unblendedCost: share(aws.unblendedCost),
+      blendedCost: share(aws.blendedCost),
+      savingsPlanEffectiveCost: share(aws.savingsPlanEffectiveCost),
+      calculatedAmortizedCost: share(aws.calculatedAmortizedCost),
+      podEffectiveUsageCpuCoreHours: null,
+      podEffectiveUsageMemoryGigabyteHours: null,
+      nodeCapacityCpuCoreHours: null,
+      nodeCapacityMemoryGigabyteHours: null,
+      podLabels: null,
+      volumeLabels: null,
+      tags: null,
+      awsCostCategory: null,
+      costCategoryId: null,
+      resourceIdMatched: aws.resourceIdMatched,
+      matchedTag: null,
+    };
+  });
+}
+
+export function resourceMatched(
+  ocpRows: readonly OcpSummaryInput[],
+  temp: readonly AwsTempRow[],
+  capacities: DiskCapacities,
+): ProjectTempRow[] {
+  const byDay = awsByDay(
+    temp.filter(
+      (a) =>
+        a.resourceIdMatched &&
+        a.dataTransferDirection === null &&
+        a.resourceId !== null &&
+        !capacities.has(diskKey(a.resourceId, a.usageStart)),
+    ),
+  );
+  const pairs: Pair[] = [];
+  for (const ocp of ocpRows) {
+    if (!ocp.resourceId) continue;
+    for (const aws of byDay.get(ocp.usageStart) ?? []) {
+      if ((aws.resourceId as string).includes(ocp.resourceId)) pairs.push({ ocp, aws });
+    }
+  }
+  return groupBy(pairs, (p) => [p.aws.rowUuid, p.ocp.namespace, p.ocp.podLabels]).map((group) => {
+    const { aws } = group[0];
+    const ocp = group.map((p) => p.ocp);
+    return {
+      rowUuid: aws.rowUuid,
+      clusterId: maxText(ocp.map((o) => o.clusterId)),
+      clusterAlias: maxText(ocp.map((o) => o.clusterAlias)),
+      dataSource: "Pod",
+      namespace: group[0].ocp.namespace,
+      node: maxText(ocp.map((o) => o.node)),
+      persistentvolumeclaim: null,
+      persistentvolume: null,
+      storageclass: null,
+      aws,
+      usageAmount: aws.usageAmount,
+      ...costShare(1, aws),
+      podEffectiveUsageCpuCoreHours: sumNumbers(ocp.map((o) => o.podEffectiveUsageCpuCoreHours)),
+      podEffectiveUsageMemoryGigabyteHours: sumNumbers(
+        ocp.map((o) => o.podEffectiveUsageMemoryGigabyteHours),
+      ),
+      nodeCapacityCpuCoreHours: maxNumber(ocp.map((o) => o.nodeCapacityCpuCoreHours)),
+      nodeCapacityMemoryGigabyteHours: maxNumber(ocp.map((o) => o.nodeCapacityMemoryGigabyteHours)),
+      podLabels: group[0].ocp.podLabels,
+      volumeLabels: null,
+      tags: aws.tags,
+      awsCostCategory: aws.awsCostCategory,
+      costCategoryId: maxNumber(ocp.map((o) => o.costCategoryId)),
+      resourceIdMatched: true,
+      matchedTag: null,
+    };
+  });
+}
+
+const NOT_TAG_MATCHED = new Set([
+  WORKER_UNALLOCATED,
+  PLATFORM_UNALLOCATED,
+  STORAGE_UNATTRIBUTED,
+  NETWORK_UNATTRIBUTED,
+]);
+
+/** The F2 tag-match condition between an OCP summary row and a tag-matched AWS row. */
+export function tagConditionHolds(
+  ocp: OcpSummaryInput,
+  aws: AwsTempRow,
+  searches: readonly string[],
+): boolean {
+  // namespace != '…' is NULL (not true) for a NULL namespace in SQL: such rows never match
+  if (ocp.namespace === null || NOT_TAG_MATCHED.has(ocp.namespace)) return false;
+  const project = jsonValueOf(aws.tags, "openshift_project");
+  if (project !== null && project === ocp.namespace) return true;
+  const node = jsonValueOf(aws.tags, "openshift_node");
+  if (node !== null && node === ocp.node) return true;
+  const cluster = jsonValueOf(aws.tags, "openshift_cluster");
+  if (cluster !== null && (cluster === ocp.clusterAlias || cluster === ocp.clusterId)) return true;
+  for (const search of searches) {
+    if (ocp.podLabels?.includes(search) || ocp.volumeLabels?.includes(search)) return true;
+  }
+  return false;
+}
+
+/** The matched-tag strings of an AWS row as F2 searches them in label text: split on ',', spaces removed. */
+export function labelSearches(aws: AwsTempRow): string[] {
+  if (!aws.matchedTag) return [];
+  return aws.matchedTag.split(",").map((s) => s.replaceAll(" ", ""));
+}
+
+export function tagMatched(
+  ocpRows: readonly OcpSummaryInput[],
+  temp: readonly AwsTempRow[],
+): ProjectTempRow[] {
+  const byDay = awsByDay(
+    temp.filter((a) => !a.resourceIdMatched && a.matchedTag !== null && a.matchedTag !== ""),
+  );
+  const searches = new Map<AwsTempRow, string[]>();
+  const pairs: Pair[] = [];
+  for (const ocp of ocpRows) {
+    for (const aws of byDay.get(ocp.usageStart) ?? []) {
+      const s = searches.get(aws) ?? labelSearches(aws);
+      searches.set(aws, s);
+      if (tagConditionHolds(ocp, aws, s)) pairs.push({ ocp, aws });
+    }
+  }
+  const nonEmpty = (v: string | null) => (v === "" ? null : v);
+  return groupBy(pairs, (p) => [p.aws.rowUuid, p.ocp.namespace, p.ocp.dataSource]).map((group) => {
+    const { aws } = group[0];
+    const ocp = group.map((p) => p.ocp);
+    return {
+      rowUuid: aws.rowUuid,
+      clusterId: maxText(ocp.map((o) => o.clusterId)),
+      clusterAlias: maxText(ocp.map((o) => o.clusterAlias)),
+      dataSource: group[0].ocp.dataSource,
+      namespace: group[0].ocp.namespace,
+      node: maxText(ocp.map((o) => o.node)),
+      persistentvolumeclaim: maxText(ocp.map((o) => nonEmpty(o.persistentvolumeclaim))),
+      persistentvolume: maxText(ocp.map((o) => nonEmpty(o.persistentvolume))),
+      storageclass: maxText(ocp.map((o) => nonEmpty(o.storageclass))),
+      aws,
+      usageAmount: aws.usageAmount,
+      ...costShare(1, aws),
+      podEffectiveUsageCpuCoreHours: null,
+      podEffectiveUsageMemoryGigabyteHours: null,
+      nodeCapacityCpuCoreHours: null,
+      nodeCapacityMemoryGigabyteHours: null,
+      podLabels: maxText(ocp.map((o) => o.podLabels)),
+      volumeLabels: maxText(ocp.map((o) => o.volumeLabels)),
+      tags: aws.tags,
+      awsCostCategory: aws.awsCostCategory,
+      costCategoryId: maxNumber(ocp.map((o) => o.costCategoryId)),
+      resourceIdMatched: false,
+      matchedTag: aws.matchedTag,
+    };
+  });
+}

@@ -1,0 +1,228 @@
+/**
+ * The `ocp-on-aws` job: config → input → database → reference data → the OCP summary rows of the cluster
+ * (our own engine, the same library call as `aggregate`) → the AWS CUR → Koku's OCP-on-AWS flow → one transaction.
+ */
+import { randomUUID } from "node:crypto";
+import type { Logger } from "pino";
+import { resolveDatabaseSchema } from "../../config/run-params.js";
+import type { AppConfig } from "../../config/schema.js";
+import type { InputSource, RunParams } from "../../model.js";
+import { aggregate } from "../../run/aggregate.js";
+import { openDatabase } from "../../run/database.js";
+import { resolveReferenceData } from "../../run/reference-data.js";
+import { openInputSource } from "../../source/open-source.js";
+import { runOcpOnAws } from "../engine/ocp-on-aws-engine.js";
+import type { OcpOnAwsParams, ProjectRow } from "../model.js";
+import { writeOcpOnAwsRows } from "../sink/ocp-on-aws-writer.js";
+import { readAwsReference } from "../source/aws-reference.js";
+import { readCurMonth } from "../source/cur-reader.js";
+import { toOcpSummaryInput } from "../source/ocp-summary-input.js";
+import { readOcpUsageFacts } from "../source/ocp-usage.js";
+
+export interface OcpOnAwsJobOptions {
+  params: OcpOnAwsParams;
+  /** AWS enabled tag keys when the schema has no reporting_enabledtagkeys table. */
+  awsEnabledKeys: string[] | null;
+  /** Account aliases (reporting_awsaccountalias id and account) when the schema has no such table. */
+  accountAliases?: { id: number; account_id: string }[];
+  /**
+   * Other OCP sources (clusters) on the same AWS account whose summary rows Koku's SQL also reads: a disk with PVs
+   * of several clusters divides its unclaimed part by their number, and tag-matched costs by the clusters matched.
+   */
+  sharedOcpSources?: { sourceUuid: string; clusterId: string; clusterAlias: string | null }[];
+  logger: Logger;
+  /** Tests may pass a source object directly. */
+  source?: InputSource;
+  /** Compute only; write nothing (the rows are returned). */
+  dryRun?: boolean;
+}
+
+export interface OcpOnAwsReport {
+  params: OcpOnAwsParams;
+  /** Computed only; nothing was written. */
+  dryRun: boolean;
+  schema: string;
+  database: string;
+  curFiles: number;
+  curRows: number;
+  awsRowsInRange: number;
+  resourceMatchedRows: number;
+  tagMatchedRows: number;
+  matchedTags: string[];
+  ocpSummaryRows: number;
+  projectRows: number;
+  deletedProjectRows: number;
+  deletedSummaryRows: number;
+  backPopulatedRows: number;
+  chunks: number;
+  referenceOrigins: Record<string, string>;
+  seconds: { total: number; ocp: number; cur: number; engine: number; write: number };
+  rows?: ProjectRow[];
+}
+
+export async function runOcpOnAwsJob(
+  config: AppConfig,
+  options: OcpOnAwsJobOptions,
+): Promise<OcpOnAwsReport> {
+  const started = performance.now();
+  const { params, logger } = options;
+  if (!config.input && !options.source) throw new Error("no input: give --input <dir|s3://bucket/prefix>");
+  const source =
+    options.source ??
+    openInputSource(config.input as string, {
+      endpoint: config.s3.endpoint,
+      region: config.s3.region,
+      accessKeyId: config.s3.accessKeyId,
+      secretAccessKey: config.s3.secretAccessKey,
+      forcePathStyle: config.s3.forcePathStyle,
+    });
+  const schema = resolveDatabaseSchema(config);
+  // A dry run without a configured database reads no tables (and starts no embedded server).
+  const db =
+    options.dryRun && !config.database.url
+      ? null
+      : await openDatabase(config, (msg) => logger.debug({ embedded: msg }, "embedded postgres"));
+  try {
+    const { reference, origins } = await resolveReferenceData(db?.client ?? null, schema, config);
+    const aws = db
+      ? await readAwsReference(db.client, schema, options.awsEnabledKeys, options.accountAliases ?? null)
+      : {
+          awsEnabledKeys: options.awsEnabledKeys ?? [],
+          accountAliases: new Map((options.accountAliases ?? []).map((a) => [a.account_id, a.id])),
+          origins: {
+            awsEnabledKeys: options.awsEnabledKeys ? "config" : "none",
+            accountAliases: options.accountAliases ? "config" : "none",
+          },
+        };
+    const orgId = config.run.orgId ?? null;
+    const run: RunParams = {
+      sourceUuid: params.ocpSourceUuid,
+      year: params.year,
+      month: params.month,
+      startDate: params.startDate,
+      endDate: params.endDate,
+      clusterId: params.clusterId,
+      clusterAlias: params.clusterAlias,
+      reportPeriodId: params.reportPeriodId,
+      orgId,
+      kokuSql: config.run.kokuSql,
+    };
+    let t = performance.now();
+    const summary = await aggregate({ source, run, reference, mode: config.performance.mode });
+    const facts = await readOcpUsageFacts(source, {
+      orgId,
+      sourceUuid: params.ocpSourceUuid,
+      year: params.year,
+      month: params.month,
+    });
+    const ocpRows = summary.rows.map((row) => toOcpSummaryInput(row, facts.csiHandle));
+    const allOcpRows = [...ocpRows];
+    for (const shared of options.sharedOcpSources ?? []) {
+      const sharedRun: RunParams = {
+        ...run,
+        sourceUuid: shared.sourceUuid,
+        clusterId: shared.clusterId,
+        clusterAlias: shared.clusterAlias,
+        reportPeriodId: null,
+      };
+      const sharedSummary = await aggregate({
+        source,
+        run: sharedRun,
+        reference,
+        mode: config.performance.mode,
+      });
+      const sharedFacts = await readOcpUsageFacts(source, {
+        orgId,
+        sourceUuid: shared.sourceUuid,
+        year: params.year,
+        month: params.month,
+      });
+      for (const row of sharedSummary.rows) allOcpRows.push(toOcpSummaryInput(row, sharedFacts.csiHandle));
+    }
+    const ocpSeconds = (performance.now() - t) / 1000;
+    logger.info({ ocpSummaryRows: ocpRows.length }, "OCP summary rows computed");
+
+    t = performance.now();
+    const cur = await readCurMonth(source, {
+      orgId,
+      sourceUuid: params.awsSourceUuid,
+      year: params.year,
+      month: params.month,
+    });
+    const curSeconds = (performance.now() - t) / 1000;
+    if (cur.files.length === 0)
+      logger.warn({ awsSource: params.awsSourceUuid }, "no AWS CUR Parquet found for the month");
+
+    t = performance.now();
+    const result = runOcpOnAws({
+      params,
+      reference: {
+        awsEnabledKeys: aws.awsEnabledKeys,
+        ocpEnabledKeys: reference.enabledTagKeys,
+        accountAliases: aws.accountAliases,
+      },
+      awsDaily: cur.daily,
+      awsHourly: cur.hourly,
+      matchables: facts.matchables,
+      ocpRows,
+      allOcpRows,
+      newUuid: randomUUID,
+    });
+    const engineSeconds = (performance.now() - t) / 1000;
+
+    t = performance.now();
+    const written =
+      options.dryRun || !db
+        ? { deletedProjectRows: 0, insertedProjectRows: 0, deletedSummaryRows: 0, backPopulatedRows: 0 }
+        : await writeOcpOnAwsRows(
+            db.client,
+            {
+              schema,
+              awsSourceUuid: params.awsSourceUuid,
+              ocpSourceUuid: params.ocpSourceUuid,
+              clusterId: params.clusterId,
+              reportPeriodId: params.reportPeriodId,
+              year: params.year,
+              month: params.month,
+              startDate: params.startDate,
+              endDate: params.endDate,
+            },
+            result.rows,
+          );
+    const writeSeconds = (performance.now() - t) / 1000;
+    return {
+      params,
+      dryRun: options.dryRun === true,
+      schema,
+      database: db?.shownUrl ?? "(none: dry run)",
+      curFiles: cur.files.length,
+      curRows: cur.inputRows,
+      awsRowsInRange: result.counts.awsRowsInRange,
+      resourceMatchedRows: result.counts.resourceMatched,
+      tagMatchedRows: result.counts.tagMatched,
+      matchedTags: result.matchedTags,
+      ocpSummaryRows: ocpRows.length,
+      projectRows: result.rows.length,
+      deletedProjectRows: written.deletedProjectRows,
+      deletedSummaryRows: written.deletedSummaryRows,
+      backPopulatedRows: written.backPopulatedRows,
+      chunks: result.chunks.length,
+      referenceOrigins: {
+        ...origins,
+        awsEnabledKeys: aws.origins.awsEnabledKeys,
+        accountAliases: aws.origins.accountAliases,
+      },
+      seconds: {
+        total: (performance.now() - started) / 1000,
+        ocp: ocpSeconds,
+        cur: curSeconds,
+        engine: engineSeconds,
+        write: writeSeconds,
+      },
+      rows: options.dryRun ? result.rows : undefined,
+    };
+  } finally {
+    await db?.close().catch(() => {});
+    if (!options.source) await source.close().catch(() => {});
+  }
+}

@@ -1,0 +1,228 @@
+/** `ocp-aggregator ocp-on-aws`: Koku's OCP-on-AWS cost attribution for one AWS source, one cluster and a month. */
+import type { Command } from "commander";
+import { listAwsScenarios } from "../../aws/generate/cur-scenario.js";
+import { generateOcpOnAwsDataset } from "../../aws/generate/index.js";
+import type { Distribution, OcpOnAwsParams } from "../../aws/model.js";
+import { runOcpOnAwsJob } from "../../aws/run/ocp-on-aws-job.js";
+import { commandContext, defined, runCommand, UsageError } from "../run-context.js";
+
+export interface OcpOnAwsCliOptions {
+  input?: string;
+  sourceUuid?: string;
+  ocpSourceUuid?: string;
+  year?: string;
+  month?: string;
+  startDate?: string;
+  endDate?: string;
+  clusterId?: string;
+  clusterAlias?: string;
+  billId?: string;
+  reportPeriodId?: string;
+  markup?: string;
+  distribution?: string;
+  awsEnabledTagKeys?: string;
+  sharedOcpSource?: string[];
+  orgId?: string;
+  databaseUrl?: string;
+  schema?: string;
+  dataDir?: string;
+  config?: string;
+  kokuSql?: string;
+  logLevel?: string;
+  logFormat?: string;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function required(value: string | undefined, option: string): string {
+  if (value === undefined || value === "") throw new UsageError(`${option} is required`);
+  return value;
+}
+
+function integer(value: string | undefined, option: string, min: number, max: number): number {
+  const n = Number(required(value, option));
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`${option} must be an integer in ${min}..${max}, got ${value}`);
+  return n;
+}
+
+/** The run's parameters from the options; every bad value is a usage error naming the option. */
+export function ocpOnAwsParamsFrom(o: OcpOnAwsCliOptions): OcpOnAwsParams {
+  const year = integer(o.year, "--year", 1, 9999);
+  const month = integer(o.month, "--month", 1, 12);
+  const mm = String(month).padStart(2, "0");
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const startDate = o.startDate ?? `${year}-${mm}-01`;
+  const endDate = o.endDate ?? `${year}-${mm}-${String(last).padStart(2, "0")}`;
+  for (const [date, option] of [
+    [startDate, "--start-date"],
+    [endDate, "--end-date"],
+  ] as const) {
+    if (!ISO_DATE.test(date) || !date.startsWith(`${year}-${mm}-`) || Number.isNaN(Date.parse(date))) {
+      throw new UsageError(`${option} must be a YYYY-MM-DD day of ${year}-${mm}, got ${date}`);
+    }
+  }
+  if (startDate > endDate) throw new UsageError(`--start-date ${startDate} is after --end-date ${endDate}`);
+  const markup = o.markup === undefined ? 0 : Number(o.markup);
+  if (!Number.isFinite(markup) || markup < 0)
+    throw new UsageError(`--markup must be a fraction >= 0 (0.1 = 10 %), got ${o.markup}`);
+  const distribution = (o.distribution ?? "cpu") as Distribution;
+  if (distribution !== "cpu" && distribution !== "memory") {
+    throw new UsageError(`--distribution must be cpu or memory, got ${o.distribution}`);
+  }
+  return {
+    awsSourceUuid: required(o.sourceUuid, "--source-uuid"),
+    ocpSourceUuid: required(o.ocpSourceUuid, "--ocp-source-uuid"),
+    year,
+    month,
+    startDate,
+    endDate,
+    clusterId: required(o.clusterId, "--cluster-id"),
+    clusterAlias: o.clusterAlias ?? null,
+    billId: integer(o.billId, "--bill-id", 1, 2 ** 31 - 1),
+    reportPeriodId: integer(o.reportPeriodId, "--report-period-id", 1, 2 ** 31 - 1),
+    markup,
+    distribution,
+  };
+}
+
+/** `UUID=CLUSTER_ID[:ALIAS]` → a shared OCP source. */
+export function sharedSourceFrom(text: string): {
+  sourceUuid: string;
+  clusterId: string;
+  clusterAlias: string | null;
+} {
+  const match = /^([^=]+)=([^:]+)(?::(.*))?$/.exec(text);
+  if (!match) throw new UsageError(`--shared-ocp-source must be UUID=CLUSTER_ID[:ALIAS], got ${text}`);
+  return { sourceUuid: match[1], clusterId: match[2], clusterAlias: match[3] ?? null };
+}
+
+export function registerOcpOnAwsCommand(program: Command): void {
+  registerGenerateCommand(program);
+  program
+    .command("ocp-on-aws")
+    .description(
+      "attribute an AWS source's bill to one OpenShift cluster (Koku's OCP-on-AWS): reporting_ocpawscostlineitem_project_daily_summary_p + back-populate into reporting_ocpusagelineitem_daily_summary",
+    )
+    .option(
+      "--input <dir|s3://bucket/prefix>",
+      "input root holding Koku's data/parquet tree (AWS CUR and OCP usage)",
+    )
+    .option("--source-uuid <uuid>", "AWS source (provider) uuid")
+    .option("--ocp-source-uuid <uuid>", "OpenShift source (provider) uuid")
+    .option("--year <yyyy>", "year")
+    .option("--month <m>", "month (1-12)")
+    .option("--start-date <YYYY-MM-DD>", "first day (default: first of the month)")
+    .option("--end-date <YYYY-MM-DD>", "last day, inclusive (default: last of the month)")
+    .option("--cluster-id <id>", "the OpenShift cluster id")
+    .option("--cluster-alias <alias>", "the OpenShift source's name (matched by openshift_cluster tags too)")
+    .option("--bill-id <n>", "Koku's AWS bill id (cost_entry_bill_id)")
+    .option("--report-period-id <n>", "Koku's OCP report period id")
+    .option(
+      "--markup <fraction>",
+      "markup as a fraction of cost (0.1 = 10 %; Koku: AWS cost model markup / 100)",
+      "0",
+    )
+    .option(
+      "--distribution <cpu|memory>",
+      "how instance cost is split over pods (Koku: the OCP cost model's)",
+      "cpu",
+    )
+    .option(
+      "--aws-enabled-tag-keys <k1,k2>",
+      "AWS enabled tag keys when the schema has no reporting_enabledtagkeys",
+    )
+    .option("--org-id <org>", "tenant (org id) of the object path; default schema")
+    .option("--database-url <url>", "PostgreSQL URL (default: the embedded PostgreSQL)")
+    .option("--schema <name>", "PostgreSQL schema (default: the org id, else public)")
+    .option("--data-dir <dir>", "data directory of the embedded PostgreSQL")
+    .option("--config <file.yaml>", "YAML config file")
+    .option("--koku-sql <trino|onprem>", "rendering of the OCP summary rows used as input (default trino)")
+    .option("--log-level <level>", "trace, debug, info, warn, error")
+    .option("--log-format <auto|json|pretty>", "log format (auto: pretty on a terminal)")
+    .option("--dry-run", "compute and report, write nothing")
+    .option("--json", "print the run report as JSON on stdout")
+    .action((options: OcpOnAwsCliOptions) =>
+      runCommand(async () => {
+        const params = ocpOnAwsParamsFrom(options);
+        const { config, logger } = commandContext(
+          options.config,
+          defined({
+            input: options.input,
+            run: { orgId: options.orgId, kokuSql: options.kokuSql },
+            database: { url: options.databaseUrl, schema: options.schema },
+            embedded: { dataDir: options.dataDir },
+            logging: { level: options.logLevel, format: options.logFormat },
+          }),
+        );
+        const keys =
+          options.awsEnabledTagKeys
+            ?.split(",")
+            .map((k) => k.trim())
+            .filter((k) => k !== "") ?? null;
+        const report = await runOcpOnAwsJob(config, {
+          params,
+          awsEnabledKeys: keys,
+          logger,
+          dryRun: options.dryRun,
+        });
+        logger.info({ report: { ...report, rows: undefined } }, "ocp-on-aws run complete");
+        const { rows: _rows, ...shown } = report;
+        process.stdout.write(options.json ? `${JSON.stringify(shown, null, 2)}\n` : formatReport(shown));
+      }),
+    );
+}
+
+function registerGenerateCommand(program: Command): void {
+  program
+    .command("generate-ocp-on-aws")
+    .description(
+      "write an OCP-on-AWS scenario: its clusters' OCP Parquet, the AWS CUR Parquet and ocp-on-aws.json",
+    )
+    .option("--scenario <name>", "scenario name (--list shows them)")
+    .option("--out <dir>", "output directory")
+    .option("--seed <n>", "seed of the generated identities", "1")
+    .option("--list", "list the scenarios and the POC cases they cover")
+    .action((options: { scenario?: string; out?: string; seed: string; list?: boolean }) =>
+      runCommand(async () => {
+        if (options.list) {
+          for (const s of listAwsScenarios()) {
+            process.stdout.write(`${s.name.padEnd(28)} POC ${s.poc.join(",").padEnd(10)} ${s.description}\n`);
+          }
+          return;
+        }
+        const scenario = required(options.scenario, "--scenario");
+        const out = required(options.out, "--out");
+        const seed = integer(options.seed, "--seed", 0, 2 ** 31 - 1);
+        const ds = await generateOcpOnAwsDataset({ scenario, out, seed });
+        const p = ds.params;
+        const shared = ds.clusters
+          .slice(1)
+          .map((c) => ` --shared-ocp-source ${c.run.sourceUuid}=${c.run.clusterId}`)
+          .join("");
+        process.stdout.write(
+          `wrote ${ds.dir} (${ds.rows.hourly} hourly, ${ds.rows.daily} daily CUR rows, ${ds.clusters.length} cluster(s))\n` +
+            `run: ocp-aggregator ocp-on-aws --input ${ds.dir} --source-uuid ${p.awsSourceUuid} --ocp-source-uuid ${p.ocpSourceUuid}` +
+            ` --year ${p.year} --month ${p.month} --start-date ${p.startDate} --end-date ${p.endDate} --cluster-id ${p.clusterId}` +
+            `${p.clusterAlias ? ` --cluster-alias '${p.clusterAlias}'` : ""} --bill-id ${p.billId} --report-period-id ${p.reportPeriodId}` +
+            ` --markup ${p.markup} --distribution ${p.distribution}${shared}` +
+            `${ds.aws.enabledTagKeys.length ? ` --aws-enabled-tag-keys ${ds.aws.enabledTagKeys.join(",")}` : ""}\n`,
+        );
+      }),
+    );
+}
+
+function formatReport(r: Omit<Awaited<ReturnType<typeof runOcpOnAwsJob>>, "rows">): string {
+  return [
+    `OCP on AWS  ${r.params.awsSourceUuid} → cluster ${r.params.clusterId}  ${r.params.startDate}..${r.params.endDate}  (${r.schema})`,
+    `  CUR: ${r.curFiles} files, ${r.curRows} rows; ${r.awsRowsInRange} daily rows in range, ${r.resourceMatchedRows} resource-matched, ${r.tagMatchedRows} tag-matched`,
+    `  OCP summary rows used: ${r.ocpSummaryRows}; matched tags: ${r.matchedTags.length ? r.matchedTags.join(" ") : "none"}`,
+    r.dryRun
+      ? `  project rows: ${r.projectRows} computed (dry run: nothing written)`
+      : `  project rows: ${r.projectRows} written (${r.deletedProjectRows} replaced); OCP summary: ${r.backPopulatedRows} back-populated (${r.deletedSummaryRows} replaced)`,
+    `  seconds: total ${r.seconds.total.toFixed(2)} · ocp ${r.seconds.ocp.toFixed(2)} · cur ${r.seconds.cur.toFixed(2)} · engine ${r.seconds.engine.toFixed(2)} · write ${r.seconds.write.toFixed(2)}`,
+    "",
+  ].join("\n");
+}
