@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { listAwsScenarios, parseAwsScenario } from "../../src/aws/generate/cur-scenario.js";
-import { readCurMonth } from "../../src/aws/source/cur-reader.js";
+import { readCurMonth } from "../../src/aws/parquet/cur-reader.js";
 import { LocalSource } from "../../src/source/local.js";
 import { generateOcpOnAwsDataset } from "./helpers.js";
 

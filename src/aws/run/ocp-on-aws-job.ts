@@ -12,12 +12,12 @@ import { openDatabase } from "../../run/database.js";
 import { resolveReferenceData } from "../../run/reference-data.js";
 import { openInputSource } from "../../source/open-source.js";
 import { runOcpOnAws } from "../engine/ocp-on-aws-engine.js";
+import { toOcpSummaryInput } from "../engine/ocp-summary-input.js";
 import type { OcpOnAwsParams, ProjectRow } from "../model.js";
+import { readCurMonth } from "../parquet/cur-reader.js";
+import { readOcpUsageFacts } from "../parquet/ocp-usage.js";
+import { readAwsReference } from "../sink/aws-reference-tables.js";
 import { writeOcpOnAwsRows } from "../sink/ocp-on-aws-writer.js";
-import { readAwsReference } from "../source/aws-reference.js";
-import { readCurMonth } from "../source/cur-reader.js";
-import { toOcpSummaryInput } from "../source/ocp-summary-input.js";
-import { readOcpUsageFacts } from "../source/ocp-usage.js";
 
 export interface OcpOnAwsJobOptions {
   params: OcpOnAwsParams;

@@ -4,7 +4,7 @@
  * spelling, the CUR 2.0 snake-case name Koku translates from (aws_post_processor.py COL_TRANSLATION), so files
  * written with CUR 2.0 names read the same.
  */
-import type { ColumnKind } from "../../parquet/reader.js";
+import type { ColumnKind } from "../../model.js";
 
 export interface CurColumn {
   name: string;

@@ -4,7 +4,8 @@ import { listAwsScenarios } from "../../aws/generate/cur-scenario.js";
 import { generateOcpOnAwsDataset } from "../../aws/generate/index.js";
 import type { Distribution, OcpOnAwsParams } from "../../aws/model.js";
 import { runOcpOnAwsJob } from "../../aws/run/ocp-on-aws-job.js";
-import { commandContext, defined, runCommand, UsageError } from "../run-context.js";
+import { UsageError } from "../../config/index.js";
+import { commandContext, defined, runCommand } from "../run-context.js";
 
 export interface OcpOnAwsCliOptions {
   input?: string;

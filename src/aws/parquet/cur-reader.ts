@@ -4,18 +4,17 @@
  * maxima F2's disk capacity needs. AWS bills are small next to OCP usage, so rows are kept in memory.
  */
 import { join } from "node:path";
-import type { ByteSource, InputFile, InputSource } from "../../model.js";
+import type { ByteSource, DecodedColumn, InputFile, InputSource } from "../../model.js";
 import {
   type ChunkDecoder,
-  type DecodedColumn,
   InlineDecoder,
   openParquetFile,
   type ParquetFileHandle,
   readRowGroup,
 } from "../../parquet/reader.js";
 import type { AwsDailyRow, AwsHourlyMax } from "../model.js";
-import { type CurColumn, DAILY_COLUMNS, HOURLY_COLUMNS, physicalName } from "./cur-columns.js";
-import { type CurFile, type CurQuery, listCurFiles, treeBrowserOf } from "./cur-layout.js";
+import { type CurColumn, DAILY_COLUMNS, HOURLY_COLUMNS, physicalName } from "../source/cur-columns.js";
+import { type CurFile, type CurQuery, listCurFiles, treeBrowserOf } from "../source/cur-layout.js";
 
 export class CurReadError extends Error {}
 
