@@ -528,7 +528,3 @@ export const KEY_SPECS: readonly KeySpec[] = [
     doc: "on SIGTERM, how long running jobs may take to finish before they go back to the queue",
   },
 ];
-
-export const KEY_SPEC_BY_KEY: ReadonlyMap<string, KeySpec> = new Map(
-  KEY_SPECS.map((spec) => [spec.key, spec]),
-);

@@ -16,12 +16,6 @@ export function compareCodePoints(a: string, b: string): number {
   return a.length - b.length;
 }
 
-/** max() over doubles where NaN ranks above every number (Trino and PostgreSQL agree). */
-export function sqlMax(a: number, b: number): number {
-  if (Number.isNaN(a) || Number.isNaN(b)) return Number.NaN;
-  return a > b ? a : b;
-}
-
 const MS_PER_DAY = 86_400_000;
 
 /** Day number (days since 1970-01-01) of a `YYYY-MM-DD` date. */

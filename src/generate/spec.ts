@@ -128,26 +128,8 @@ export interface DatasetSpec {
   volumes: VolumeSpec[];
 }
 
-export function constantSeries(base: number, jitter = 0): Series {
-  return { base, byDay: {}, jitter };
-}
-
 export function staticLabels(labels: Labels | null): TimedLabels {
   return { labels, changes: [] };
-}
-
-/** First day of the month after (year, month), as `YYYY-MM-DD`. */
-export function nextMonthStart(year: number, month: number): string {
-  const next = new Date(Date.UTC(year, month, 1));
-  return next.toISOString().slice(0, 10);
-}
-
-export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
-export function monthStart(year: number, month: number): string {
-  return `${year}-${String(month).padStart(2, "0")}-01`;
 }
 
 /** `YYYY-MM-DD` of the day after `date`. */

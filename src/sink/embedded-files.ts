@@ -5,7 +5,7 @@
  */
 import { execFile, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chown, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { chown, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { homedir, userInfo } from "node:os";
 import { dirname, join, resolve } from "node:path";
 
@@ -160,12 +160,4 @@ export function stagingDirFor(dir: string): string {
 
 export async function ensureParentDir(dir: string): Promise<void> {
   await mkdir(dirname(dir), { recursive: true });
-}
-
-export async function directoryExists(dir: string): Promise<boolean> {
-  try {
-    return (await stat(dir)).isDirectory();
-  } catch {
-    return false;
-  }
 }

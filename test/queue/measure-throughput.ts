@@ -79,6 +79,7 @@ try {
       (s) =>
         s.output as {
           inputRows: number;
+          outputRows: number;
           seconds: number;
           cpuSeconds: number;
           attempt: number;

@@ -9,12 +9,12 @@ import fc from "fast-check";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ReferenceRunner } from "../../src/reference/duckdb-reference.js";
-import { runOnpremInPostgres } from "../../src/reference/postgres/run-onprem-postgres.js";
 import { compareRowSets } from "../../src/verify/compare.js";
 import { readExpectedCsv } from "../../src/verify/expected-csv.js";
 import { startTestPostgres, type TestPostgres } from "../helpers/postgres.js";
 import { loadSample, SAMPLE_NAMES } from "./fixture-files.js";
 import { randomDataset, runOf, writeRandomDataset } from "./random-dataset.js";
+import { runOnpremInPostgres } from "./support/onprem-postgres/run-onprem-postgres.js";
 
 let server: TestPostgres;
 let client: pg.Client;

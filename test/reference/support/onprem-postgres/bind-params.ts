@@ -1,5 +1,5 @@
 /** Turns `:name` placeholders of the onprem SQL into typed `$n` parameters with their values. */
-import type { RunParams } from "../../model.js";
+import type { RunParams } from "../../../../src/model.js";
 
 const PARAM_TYPES = {
   source_uuid: "text",

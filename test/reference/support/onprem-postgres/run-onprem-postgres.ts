@@ -7,10 +7,15 @@
 import { randomBytes } from "node:crypto";
 import { DuckDBInstance } from "@duckdb/node-api";
 import type pg from "pg";
-import { type ReferenceData, type ReportType, SUMMARY_COLUMNS, type SummaryRow } from "../../model.js";
-import type { ReferenceInput } from "../duckdb-reference.js";
-import { inputColumns, KOKU_TABLE } from "../input-schema.js";
-import { loadInputs } from "../load-inputs.js";
+import {
+  type ReferenceData,
+  type ReportType,
+  SUMMARY_COLUMNS,
+  type SummaryRow,
+} from "../../../../src/model.js";
+import type { ReferenceInput } from "../../../../src/reference/duckdb-reference.js";
+import { inputColumns, KOKU_TABLE } from "../../../../src/reference/input-schema.js";
+import { loadInputs } from "../../../../src/reference/load-inputs.js";
 import { bindRunParams } from "./bind-params.js";
 import {
   DERIVE_NODE_ROLES_SQL,
