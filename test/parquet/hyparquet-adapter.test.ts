@@ -4,6 +4,9 @@
  * internal the adapter uses must still be there with its arity, and a file written with each encoding the
  * decoder handles (fast path and hyparquet's fallback) must read back as hyparquet itself reads it.
  */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { parquetReadObjects } from "hyparquet";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { describe, expect, it } from "vitest";
@@ -15,6 +18,7 @@ import {
   rowGroupStatistics,
 } from "../../src/parquet/reader.js";
 
+const ROOT = join(import.meta.dirname, "../..");
 const UPGRADE_HINT =
   "hyparquet changed: re-check every internal src/parquet/hyparquet.ts imports, then update the pin";
 
@@ -23,6 +27,16 @@ function bufferSource(bytes: ArrayBuffer): ByteSource {
 }
 
 describe("hyparquet adapter", () => {
+  it("package.json pins hyparquet exactly, at the installed version", () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+    const spec: string = pkg.dependencies.hyparquet;
+    expect(spec, "hyparquet must be pinned to an exact version").toMatch(/^\d+\.\d+\.\d+$/);
+    // Its exports map hides package.json; read it beside the resolved entry point (node_modules/hyparquet/src/).
+    const entry = createRequire(join(ROOT, "package.json")).resolve("hyparquet");
+    const installed = JSON.parse(readFileSync(join(dirname(entry), "..", "package.json"), "utf8")).version;
+    expect(installed, UPGRADE_HINT).toBe(spec);
+  });
+
   it("the internals the adapter imports are still there, with the same arity", async () => {
     const expected: Record<string, Record<string, number>> = {
       "hyparquet/src/column.js": { parquetHeader: 1 },
