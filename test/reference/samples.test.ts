@@ -23,7 +23,8 @@ describe("daily rows derived from hourly files (spec §2.4)", () => {
     const sample = loadSample("sample-random", "trino");
     const hourlyOnly = { ...sample.files };
     for (const type of Object.keys(hourlyOnly) as (keyof typeof hourlyOnly)[]) {
-      hourlyOnly[type] = { hourly: sample.files[type].hourly, daily: [] };
+      const files = sample.files[type];
+      if (files) hourlyOnly[type] = { hourly: files.hourly, daily: [] };
     }
     expect(Object.values(hourlyOnly).every((f) => f.hourly.length > 0)).toBe(true);
     const actual = await runReference({ ...sample, files: hourlyOnly });

@@ -14,6 +14,7 @@ import { type DatasetParams, loadDatasetParams } from "../../../src/generate/par
 import type { Granularity, ReportType, SummaryRow } from "../../../src/model.js";
 import { SUMMARY_COLUMNS } from "../../../src/model.js";
 import { type ReferenceFiles, ReferenceRunner } from "../../../src/reference/duckdb-reference.js";
+import { addReferenceFile } from "../../../src/reference/load-inputs.js";
 import { datasetOverrides } from "../../../src/run/dataset-config.js";
 import { LocalSource } from "../../../src/source/local.js";
 import { startTestPostgres, type TestPostgres } from "../../helpers/postgres.js";
@@ -160,7 +161,7 @@ export async function referenceRows(dir: string, params: DatasetParams): Promise
     node_labels: { hourly: [], daily: [] },
     namespace_labels: { hourly: [], daily: [] },
   };
-  for (const file of listed) files[file.reportType][file.granularity].push(file.location);
+  for (const file of listed) addReferenceFile(files, file.reportType, file.granularity, file.location);
   return runner.run({ files, run, reference: params.reference });
 }
 
