@@ -78,6 +78,13 @@ export interface InputSource {
   }): Promise<InputFile[]>;
   open(file: InputFile): Promise<ByteSource>;
   close(): Promise<void>;
+  /** Where `list` looked and which other months the source has: for the error of a run that found nothing. */
+  describeSearch?(query: { orgId: string | null; sourceUuid: string; year: number; month: number }): Promise<{
+    prefixes: string[];
+    warehouse: string;
+    org: string | null;
+    otherMonths: string[];
+  }>;
 }
 
 /**

@@ -23,15 +23,22 @@ export interface CommandContext {
 
 export function commandContext(configFile: string | undefined, overrides: ConfigOverrides): CommandContext {
   const warnings: string[] = [];
-  const loaded = loadConfigDetailed({
-    file: configFile,
-    env: process.env,
-    overrides,
-    onWarning: (w) => warnings.push(w),
-  });
-  const logger = createLogger({ level: loaded.config.logging.level, format: loaded.config.logging.format });
+  let config: AppConfig;
+  try {
+    config = loadConfigDetailed({
+      file: configFile,
+      env: process.env,
+      overrides,
+      onWarning: (w) => warnings.push(w),
+    }).config;
+  } catch (err) {
+    // No logger without a config: the warnings (often the cause, e.g. a misspelt key) go straight to stderr.
+    for (const warning of warnings) process.stderr.write(`ocp-aggregator: ${warning}\n`);
+    throw err;
+  }
+  const logger = createLogger({ level: config.logging.level, format: config.logging.format });
   for (const warning of warnings) logger.warn(warning);
-  return { config: loaded.config, logger };
+  return { config, logger };
 }
 
 /** Runs a command body and exits with the right code; errors print one clear line (no stack unless debugging). */

@@ -1,7 +1,7 @@
 /**
  * The YAML file layer: reads our layout and the Python POC's, expands `${VAR}` references, and turns
- * every recognised key into a catalog setting. Unknown keys become warnings, never failures, so a
- * config written for a newer version or for the POC still loads.
+ * every recognised key into a catalog setting. Unknown keys are handed back separately: load.ts decides
+ * whether each is a warning or an error (unknown top-level entries always are errors, see `UnknownKey`).
  */
 import { readFileSync } from "node:fs";
 import { isMap, isScalar, type Node, parseDocument } from "yaml";
@@ -56,12 +56,30 @@ function sectionsOf(key: string): string[] {
   return parts.slice(0, -1).map((_, index) => parts.slice(0, index + 1).join("."));
 }
 
+/** Fields of a generated dataset's params.json (readable as a config file) that describe, not configure. */
+const DATASET_DESCRIPTION_KEYS: readonly string[] = ["counts"];
+
 const isIgnoredPocKey = (key: string): boolean =>
   IGNORED_POC_KEYS.some((ignored) => key === ignored || key.startsWith(`${ignored}.`));
+
+/** A key of the file that means nothing here. */
+export interface UnknownKey {
+  file: string;
+  /** As written, dotted (`run.cluster_alais`). */
+  key: string;
+  /** ` (did you mean X?)` or "". */
+  suggestion: string;
+  /**
+   * At the top level: a misspelt section (`databse:`) drops every setting in it, e.g. sending the rows to
+   * the embedded database instead of the configured one, so it is an error whatever the strictness.
+   */
+  topLevel: boolean;
+}
 
 export interface FileLayer {
   layer: Layer;
   warnings: string[];
+  unknownKeys: UnknownKey[];
 }
 
 export function readFileLayer(file: string, env: NodeJS.ProcessEnv): FileLayer {
@@ -84,9 +102,10 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
   }
   const layer: Layer = new Map();
   const warnings: string[] = [];
+  const unknownKeys: UnknownKey[] = [];
   const chosenSpelling = new Map<string, Spelling & { key: string }>();
   const root = document.contents;
-  if (root === null || (isScalar(root) && root.value === null)) return { layer, warnings };
+  if (root === null || (isScalar(root) && root.value === null)) return { layer, warnings, unknownKeys };
   if (!isMap(root)) {
     throw new ConfigError([{ key: file, message: "expected a mapping of settings at the top level" }]);
   }
@@ -126,6 +145,7 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
       take(key, spelling, node);
       return;
     }
+    if (DATASET_DESCRIPTION_KEYS.includes(key)) return;
     if (isIgnoredPocKey(key)) {
       warnings.push(`config warning: ${file}: ${key} ignored (a POC setting ocp-aggregator does not use)`);
       return;
@@ -140,18 +160,18 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
     }
     const emptySection = SECTIONS.has(key) && (node === null || (isScalar(node) && node.value === null));
     if (!emptySection)
-      warnings.push(`config warning: ${file}: unknown key ${key} ignored${suggestionFor(key)}`);
+      unknownKeys.push({ file, key, suggestion: suggestionFor(key), topLevel: !key.includes(".") });
   };
 
   visit(root, "");
-  return { layer, warnings };
+  return { layer, warnings, unknownKeys };
 }
 
-/** " (did you mean X?)" for a near miss: same last part, or a small typo. */
+/** " (did you mean X?)" for a near miss: same last part, or a small typo (keys and section names). */
 function suggestionFor(key: string): string {
   const leaf = key.split(".").pop() ?? key;
   let best: { key: string; distance: number } | null = null;
-  for (const known of SPELLINGS.keys()) {
+  for (const known of [...SPELLINGS.keys(), ...SECTIONS]) {
     const knownLeaf = known.split(".").pop() ?? known;
     const distance = Math.min(editDistance(known, key), editDistance(knownLeaf, leaf) + 0.5);
     if (distance <= 2.5 && (!best || distance < best.distance)) best = { key: known, distance };

@@ -167,6 +167,15 @@ export const KEY_SPECS: readonly KeySpec[] = [
     option: "--steps",
     doc: "which of Koku's OCP summary steps to run: summary, inventory, gpu, vm (comma-separated; default all)",
   },
+  {
+    key: "run.allow_empty",
+    target: ["run", "allowEmpty"],
+    kind: booleanKind,
+    default: false,
+    env: ["OCP_AGG_ALLOW_EMPTY"],
+    option: "--allow-empty",
+    doc: "let a run that finds no input files or no usage rows in its day range replace the range with nothing (default: it fails and changes nothing)",
+  },
   // input
   {
     key: "input",
@@ -384,6 +393,16 @@ export const KEY_SPECS: readonly KeySpec[] = [
     env: ["OCP_AGG_NODE_ROLES"],
     aliases: [{ key: "node_roles" }],
     doc: "node roles as in reporting_ocp_nodes (env: JSON array)",
+  },
+  // the configuration itself
+  {
+    key: "config.strict",
+    target: ["strict"],
+    kind: booleanKind,
+    default: false,
+    env: ["OCP_AGG_STRICT"],
+    option: "--strict",
+    doc: "unknown keys in the config file are errors (exit 2), not warnings; unknown top-level sections always are",
   },
   // logging
   {

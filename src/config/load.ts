@@ -4,9 +4,9 @@
  */
 import { deriveValues } from "./derive.js";
 import { readEnvLayer } from "./env-layer.js";
-import { readFileLayer } from "./file-layer.js";
+import { readFileLayer, type UnknownKey } from "./file-layer.js";
 import { KEY_SPECS } from "./keys.js";
-import { ConfigError, type Layer, type Origin } from "./origin.js";
+import { ConfigError, type ConfigIssue, type Layer, type Origin } from "./origin.js";
 import { type ConfigOverrides, readOverrideLayer } from "./override-layer.js";
 import { pickWinners, type ResolvedSettings, validateSettings } from "./resolved.js";
 import { checkRunDates } from "./run-checks.js";
@@ -20,7 +20,7 @@ export interface LoadConfigOptions {
   /** Defaults to process.env; also the source of `${VAR}` substitutions in the file. */
   env?: NodeJS.ProcessEnv;
   overrides?: ConfigOverrides;
-  /** Receives each warning (unknown keys, unset `${VAR}` ...); loadConfigDetailed returns them instead. */
+  /** Receives each warning (unknown keys, unset `${VAR}` ...); loadConfigDetailed also returns them. */
   onWarning?: (message: string) => void;
 }
 
@@ -34,26 +34,35 @@ export interface LoadedConfig {
 
 /** Loads and validates the configuration; throws ConfigError listing every problem. */
 export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
-  const { config, warnings } = loadConfigDetailed(options);
-  for (const warning of warnings) options.onWarning?.(warning);
-  return config;
+  return loadConfigDetailed(options).config;
 }
 
 export function loadConfigDetailed(options: LoadConfigOptions = {}): LoadedConfig {
   const env = options.env ?? process.env;
   const warnings: string[] = [];
   const layers: Layer[] = [defaultLayer()];
+  const unknownKeys: UnknownKey[] = [];
   if (options.file !== undefined) {
     const fileLayer = readFileLayer(options.file, env);
     layers.push(fileLayer.layer);
     warnings.push(...fileLayer.warnings);
+    unknownKeys.push(...fileLayer.unknownKeys);
   }
   layers.push(readEnvLayer(env), readOverrideLayer(options.overrides));
 
   const { resolved, issues } = validateSettings(pickWinners(layers));
+  const strict = resolved.get("config.strict")?.value === true;
+  for (const unknown of unknownKeys) {
+    if (unknown.topLevel || strict) issues.push(unknownKeyIssue(unknown));
+    else
+      warnings.push(
+        `config warning: ${unknown.file}: unknown key ${unknown.key} ignored${unknown.suggestion}`,
+      );
+  }
   const derived = deriveValues(resolved);
   issues.push(...derived.issues, ...checkRunDates(resolved));
   warnings.push(...derived.warnings);
+  for (const warning of warnings) options.onWarning?.(warning);
   if (issues.length > 0) throw new ConfigError(issues);
 
   const config = assemble(resolved);
@@ -69,6 +78,13 @@ export function loadConfigDetailed(options: LoadConfigOptions = {}): LoadedConfi
   return { config: appConfigSchema.parse(config) as AppConfig, warnings, origins };
 }
 
+function unknownKeyIssue(unknown: UnknownKey): ConfigIssue {
+  const why = unknown.topLevel
+    ? "unknown top-level key: everything under it would be ignored"
+    : "unknown key (config.strict is on)";
+  return { key: `${unknown.file}: ${unknown.key}`, message: `${why}${unknown.suggestion}` };
+}
+
 function defaultLayer(): Layer {
   const layer: Layer = new Map();
   for (const spec of KEY_SPECS) {
@@ -82,7 +98,7 @@ const OMIT_WHEN_NULL = new Set(["s3.endpoint", "s3.access_key_id", "s3.secret_ac
 
 function assemble(resolved: ResolvedSettings): AppConfig {
   const config: AppConfig = {
-    run: { kokuSql: "trino", steps: ["summary", "inventory", "gpu", "vm"] },
+    run: { kokuSql: "trino", steps: ["summary", "inventory", "gpu", "vm"], allowEmpty: false },
     input: null,
     s3: { region: "us-east-1", forcePathStyle: false },
     database: {
@@ -112,6 +128,7 @@ function assemble(resolved: ResolvedSettings): AppConfig {
       maintenanceSeconds: 0,
       shutdownGraceSeconds: 0,
     },
+    strict: false,
   };
   for (const spec of KEY_SPECS) {
     const setting = resolved.get(spec.key);

@@ -37,6 +37,8 @@ export interface AppConfig {
     kokuSql: KokuSqlFlavor;
     /** Which of Koku's OCP summary steps the run does (`--steps`); default all. */
     steps: RunStep[];
+    /** A run that finds no input files or no usage rows in range may replace the range with nothing. */
+    allowEmpty: boolean;
   };
   /** Local directory or `s3://bucket/prefix`; null when not configured. */
   input: string | null;
@@ -83,6 +85,8 @@ export interface AppConfig {
     maintenanceSeconds: number;
     shutdownGraceSeconds: number;
   };
+  /** Unknown config-file keys are errors, not warnings. */
+  strict: boolean;
 }
 
 /** One kind of value: how text becomes a candidate value, and the schema that judges it. */
@@ -262,6 +266,7 @@ export const appConfigSchema = z.object({
     orgId: z.string().nullable().optional(),
     kokuSql: z.enum(["trino", "onprem"]),
     steps: z.array(z.enum(RUN_STEPS)),
+    allowEmpty: z.boolean(),
   }),
   input: z.string().nullable(),
   s3: z.object({
@@ -311,6 +316,7 @@ export const appConfigSchema = z.object({
     maintenanceSeconds: z.number().int(),
     shutdownGraceSeconds: z.number().int(),
   }),
+  strict: z.boolean(),
 });
 
 // Compile-time guard: the schema and the hand-written interface describe the same thing.

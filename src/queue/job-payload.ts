@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { ConfigOverrides } from "../config/index.js";
+import { SOURCE_UUID_PATTERN } from "../config/run-params.js";
 
 const DATE_TEXT = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -19,7 +20,7 @@ const dateText = z
 
 export const summaryJobPayloadSchema = z
   .object({
-    sourceUuid: z.string().min(1, { error: "expected the source uuid" }),
+    sourceUuid: z.string().regex(SOURCE_UUID_PATTERN, { error: "expected the source uuid (a uuid)" }),
     year: z.number().int().min(1970).max(9999),
     month: z.number().int().min(1).max(12),
     startDate: dateText.optional(),
@@ -33,6 +34,8 @@ export const summaryJobPayloadSchema = z
     clusterAlias: z.string().min(1).optional(),
     reportPeriodId: z.number().int().min(0).optional(),
     kokuSql: z.enum(["trino", "onprem"]).optional(),
+    /** Let a job that finds no input replace the range with nothing (run.allow_empty). */
+    allowEmpty: z.boolean().optional(),
   })
   .strict()
   .superRefine((job, ctx) => {
@@ -90,6 +93,7 @@ export function payloadOverrides(job: SummaryJobPayload): ConfigOverrides {
       clusterAlias: job.clusterAlias,
       reportPeriodId: job.reportPeriodId === undefined ? undefined : String(job.reportPeriodId),
       kokuSql: job.kokuSql,
+      allowEmpty: job.allowEmpty,
     },
     database: { schema: job.schema },
   };

@@ -4,7 +4,8 @@
  * The returned summary becomes the job's output in the queue; a thrown error is kept there by pg-boss.
  */
 import type { Logger } from "pino";
-import { type ConfigOverrides, loadConfig } from "../config/index.js";
+import { ConfigError, type ConfigOverrides, loadConfig } from "../config/index.js";
+import { EmptyInputError } from "../run/empty-input.js";
 import { runAggregateJob } from "../run/job.js";
 import { withRunLock } from "./job-lock.js";
 import { mergeOverrides, parseSummaryJobPayload, payloadOverrides, runKey } from "./job-payload.js";
@@ -29,6 +30,11 @@ export interface JobRunnerContext {
   metrics: WorkerMetrics;
   /** Names the worker in job outputs: host and pid. */
   workerName: string;
+}
+
+/** Same input, same failure: an empty input or a bad setting is not retried (no retry storm). */
+export function isPermanentFailure(error: unknown): boolean {
+  return error instanceof EmptyInputError || error instanceof ConfigError;
 }
 
 export interface JobOutput {
@@ -100,12 +106,18 @@ export async function runQueuedJob(context: JobRunnerContext, job: QueuedJob): P
       ),
     };
   } catch (error) {
-    const final = job.retryCount >= job.retryLimit;
+    // The worker fails these for good (pg-boss `deadletter`), without the retries.
+    const permanent = isPermanentFailure(error);
+    const final = permanent || job.retryCount >= job.retryLimit;
     metrics.jobsFailed.inc({ final: String(final) });
     metrics.jobSeconds.observe({ outcome: "failed" }, (performance.now() - started) / 1000);
     jobLogger.error(
       { err: error, willRetry: !final },
-      final ? "job failed, no retry left" : "job attempt failed, will retry",
+      permanent
+        ? "job failed; retrying cannot change this, so it is not retried"
+        : final
+          ? "job failed, no retry left"
+          : "job attempt failed, will retry",
     );
     throw error;
   } finally {

@@ -4,11 +4,11 @@
  * any still running back to the queue (pg-boss fails them into the retry state), then closes everything.
  */
 import { hostname } from "node:os";
-import type { JobWithMetadata, PgBoss } from "pg-boss";
+import type { JobResult, JobWithMetadata, PgBoss } from "pg-boss";
 import type { Logger } from "pino";
 import type { ConfigOverrides } from "../config/index.js";
 import { openBoss } from "./boss.js";
-import { runQueuedJob } from "./job-runner.js";
+import { isPermanentFailure, runQueuedJob } from "./job-runner.js";
 import { createWorkerMetrics } from "./metrics.js";
 import { type MonitoringServer, startMonitoringServer } from "./monitoring-server.js";
 import { type QueueConnectionSettings, SUMMARY_QUEUE, type WorkerSettings } from "./queue-settings.js";
@@ -66,8 +66,22 @@ export async function startSummaryWorker(options: SummaryWorkerOptions): Promise
     for (let loop = 0; loop < settings.concurrency; loop++) {
       await boss.work(
         SUMMARY_QUEUE,
-        { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: settings.pollSeconds } as const,
-        async ([job]: JobWithMetadata<unknown>[]) => runQueuedJob(context, job),
+        {
+          batchSize: 1,
+          includeMetadata: true,
+          pollingIntervalSeconds: settings.pollSeconds,
+          perJobResults: true,
+        } as const,
+        async ([job]: JobWithMetadata<unknown>[]): Promise<JobResult[]> => {
+          try {
+            return [{ id: job.id, status: "completed", output: await runQueuedJob(context, job) }];
+          } catch (error) {
+            // Same input, same failure (an empty input, a bad setting): failed for good, not retried.
+            if (!isPermanentFailure(error)) throw error;
+            const { name, message } = error as Error;
+            return [{ id: job.id, status: "deadletter", output: { name, message } }];
+          }
+        },
       );
     }
     logger.info(

@@ -15,6 +15,7 @@ import {
 import { dayNumber } from "../engine/values.js";
 import type {
   ByteSource,
+  InputFile,
   InputSource,
   ReferenceData,
   RowGroupBatch,
@@ -53,6 +54,8 @@ export interface AggregateOptions {
   /** Decode on a worker thread while this thread aggregates (default: when the compiled worker exists). */
   decodeThread?: boolean;
   onProgress?: (progress: AggregateProgress) => void;
+  /** The source's files of the run's month when the caller already listed them (and how long that took). */
+  listed?: { files: InputFile[]; seconds: number };
 }
 
 export interface AggregateResult {
@@ -95,14 +98,11 @@ async function prepare(options: AggregateOptions): Promise<PreparedRun> {
   const { source, run, reference } = options;
   const seconds = { list: 0, read: 0, aggregate: 0, finish: 0 };
   let t = performance.now();
-  const listed = await source.list({
-    orgId: run.orgId,
-    sourceUuid: run.sourceUuid,
-    year: run.year,
-    month: run.month,
-  });
+  const listed =
+    options.listed?.files ??
+    (await source.list({ orgId: run.orgId, sourceUuid: run.sourceUuid, year: run.year, month: run.month }));
   const deriveNodeRoles = reference.nodeRoles === null;
-  seconds.list = (performance.now() - t) / 1000;
+  seconds.list = options.listed?.seconds ?? (performance.now() - t) / 1000;
 
   // Footers of every candidate file first: their statistics decide daily vs hourly (plan.ts).
   t = performance.now();

@@ -5,12 +5,23 @@
 import type { Logger } from "pino";
 import { resolveDatabaseSchema, resolveRunParams } from "../config/run-params.js";
 import type { AppConfig } from "../config/schema.js";
-import type { InputSource, RunParams, SummaryRow } from "../model.js";
-import { type WritePath, type WriteSummaryResult, writeSummaryRows } from "../sink/postgres-writer.js";
+import type { InputFile, InputSource, RunParams, SummaryRow } from "../model.js";
+import {
+  SummaryWriteError,
+  type WritePath,
+  type WriteSummaryResult,
+  writeSummaryRows,
+} from "../sink/postgres-writer.js";
 import { openInputSource } from "../source/open-source.js";
 import { type AggregateProgress, aggregateByDay, type StreamedAggregate } from "./aggregate.js";
 import { openDatabase } from "./database.js";
 import { emptyStats } from "./day-windows.js";
+import {
+  describeNoInputFiles,
+  describeNoUsageRows,
+  EmptyInputError,
+  refuseEmptyInput,
+} from "./empty-input.js";
 import { resolveReferenceData } from "./reference-data.js";
 import { prepareRunSteps, type StepTableCounts } from "./steps.js";
 
@@ -67,6 +78,20 @@ export async function runAggregateJob(config: AppConfig, hooks: JobHooks): Promi
       forcePathStyle: config.s3.forcePathStyle,
     });
   const schema = resolveDatabaseSchema(config);
+  // Listed before the database is started: a run that finds nothing fails without touching anything.
+  let listed: { files: InputFile[]; seconds: number };
+  try {
+    const listStart = performance.now();
+    const query = { orgId: run.orgId, sourceUuid: run.sourceUuid, year: run.year, month: run.month };
+    listed = { files: await source.list(query), seconds: (performance.now() - listStart) / 1000 };
+    if (listed.files.length === 0) {
+      const what = await describeNoInputFiles(source, run);
+      refuseEmptyInput(what, config.run.allowEmpty, (message) => logger.warn(message));
+    }
+  } catch (err) {
+    if (!hooks.source) await source.close().catch(() => {});
+    throw err;
+  }
   const db = await openDatabase(config, (msg) => logger.debug({ embedded: msg }, "embedded postgres"));
   try {
     logger.info({ database: db.shownUrl, schema, embedded: db.embedded }, "output database ready");
@@ -105,6 +130,7 @@ export async function runAggregateJob(config: AppConfig, hooks: JobHooks): Promi
         reference: steps.summaryReference(),
         mode: config.performance.mode,
         readAhead: config.performance.readAheadRowGroups,
+        listed,
         onProgress: (p) => {
           if (!announced) {
             announced = true;
@@ -116,26 +142,41 @@ export async function runAggregateJob(config: AppConfig, hooks: JobHooks): Promi
     // The COPY pulls the day rows, and producing them drives the reading: nothing is held beyond a day window.
     // The summary starts inside the transaction, after the inventory step wrote the node roles it reads.
     let stream: StreamedAggregate | null = null;
-
-    const written = await writeSummaryRows(
-      db.client,
-      {
-        schema,
-        sourceUuid: run.sourceUuid,
-        startDate: run.startDate,
-        endDate: run.endDate,
-        year: run.year,
-        month: run.month,
-        steps: steps.transaction,
-        summary: summaryStep,
-        swapLockTimeoutMs: config.database.swapLockTimeoutMs,
-        indexBuildMemoryMb: config.database.indexBuildMemoryMb,
-      },
-      async () => {
-        stream = await startSummary();
-        return streamRows(stream.days);
-      },
-    );
+    const inputName = hooks.source ? hooks.source.describe() : source.describe();
+    // Checked after the last row and before COMMIT: throwing here rolls the DELETE back.
+    const refuseEmptyRange = () => {
+      if (listed.files.length === 0) return; // already refused, or warned about under allow_empty
+      const { stats, files } = (stream as StreamedAggregate).totals();
+      if (stats.rowsInRange.pod_usage + stats.rowsInRange.storage_usage > 0) return;
+      const what = describeNoUsageRows(inputName, run, files);
+      refuseEmptyInput(what, config.run.allowEmpty, (message) => logger.warn(message));
+    };
+    let written: Awaited<ReturnType<typeof writeSummaryRows>>;
+    try {
+      written = await writeSummaryRows(
+        db.client,
+        {
+          schema,
+          sourceUuid: run.sourceUuid,
+          startDate: run.startDate,
+          endDate: run.endDate,
+          year: run.year,
+          month: run.month,
+          steps: steps.transaction,
+          summary: summaryStep,
+          swapLockTimeoutMs: config.database.swapLockTimeoutMs,
+          indexBuildMemoryMb: config.database.indexBuildMemoryMb,
+        },
+        async () => {
+          stream = await startSummary();
+          return streamRows(stream.days, refuseEmptyRange);
+        },
+      );
+    } catch (err) {
+      // The writer rolled back; the refusal itself is the message, not "writing failed during copy".
+      if (err instanceof SummaryWriteError && err.cause instanceof EmptyInputError) throw err.cause;
+      throw err;
+    }
     const result = (stream as StreamedAggregate | null)?.totals() ?? emptyTotals();
     if (result.stats.outOfRangeMeasures > 0) {
       logger.warn(
@@ -150,7 +191,7 @@ export async function runAggregateJob(config: AppConfig, hooks: JobHooks): Promi
     const inRange = result.stats.rowsInRange;
     return {
       run,
-      input: hooks.source ? hooks.source.describe() : source.describe(),
+      input: inputName,
       database: db.shownUrl,
       schema,
       mode: config.performance.mode,
@@ -198,7 +239,11 @@ function emptyTotals(): ReturnType<StreamedAggregate["totals"]> {
   };
 }
 
-/** The rows of each day in turn: the COPY pulls them while they are produced, a day at a time. */
-async function* streamRows(days: AsyncIterable<SummaryRow[]>): AsyncGenerator<SummaryRow> {
+/**
+ * The rows of each day in turn: the COPY pulls them while they are produced, a day at a time. `atEnd` runs
+ * after the last row, inside the transaction (it may throw to roll back).
+ */
+async function* streamRows(days: AsyncIterable<SummaryRow[]>, atEnd: () => void): AsyncGenerator<SummaryRow> {
   for await (const rows of days) yield* rows;
+  atEnd();
 }

@@ -125,6 +125,48 @@ export async function listRunFiles(
   return files;
 }
 
+/** Where a run looked and what else the source holds: the words of an "input is empty" error. */
+export interface RunSearch {
+  /** The run's month folders (hourly and daily trees), relative to the root; none when no org holds it. */
+  prefixes: string[];
+  /** The folder holding the org folders, relative to the root ("" = the root itself). */
+  warehouse: string;
+  org: string | null;
+  /** Other months with Parquet files of this source, `YYYY-MM`, sorted (at most a few years' worth). */
+  otherMonths: string[];
+}
+
+/** Retraces listRunFiles for a run that found nothing (only called then, so a few more listings are fine). */
+export async function describeRunSearch(browser: TreeBrowser, query: RunQuery): Promise<RunSearch> {
+  const warehouse = await findWarehouse(browser);
+  const orgs =
+    query.orgId !== null ? [query.orgId] : await discoverOrgs(browser, warehouse, query.sourceUuid);
+  const org = orgs.length === 1 ? orgs[0] : null;
+  if (org === null) return { prefixes: [], warehouse, org, otherMonths: [] };
+  const month = String(query.month).padStart(2, "0");
+  const prefixes: string[] = [];
+  const months = new Set<string>();
+  for (const tree of [joinPath(warehouse, org), joinPath(warehouse, DAILY_FOLDER, org)]) {
+    const sourcePath = joinPath(tree, "OCP", "<report type>");
+    prefixes.push(
+      `${joinPath(sourcePath, `source=${query.sourceUuid}`, `year=${query.year}`, `month=${month}`)}/`,
+    );
+    for (const reportType of ALL_REPORT_TYPES) {
+      const source = joinPath(tree, "OCP", reportType, `source=${query.sourceUuid}`);
+      for (const yearFolder of (await browser.listFolders(source)).slice(0, 5)) {
+        const year = /^year=(\d{4})$/.exec(yearFolder)?.[1];
+        if (!year) continue;
+        for (const monthFolder of await browser.listFolders(joinPath(source, yearFolder))) {
+          const m = /^month=(\d{1,2})$/.exec(monthFolder)?.[1];
+          if (m) months.add(`${year}-${m.padStart(2, "0")}`);
+        }
+      }
+    }
+  }
+  months.delete(`${query.year}-${month}`);
+  return { prefixes, warehouse, org, otherMonths: [...months].sort() };
+}
+
 /**
  * True for `month=<m>/<file>.parquet` and `month=<m>/day=<d>/<file>.parquet` of the wanted month.
  * Hidden and marker files (`.x`, `_SUCCESS`, `*.crc`) and other shapes are not data.

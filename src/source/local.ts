@@ -6,7 +6,14 @@ import type { Dirent } from "node:fs";
 import { type FileHandle, open, readdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { ByteSource, InputFile, InputSource } from "../model.js";
-import { compareLocations, listRunFiles, type RunQuery, type TreeBrowser } from "./layout.js";
+import {
+  compareLocations,
+  describeRunSearch,
+  listRunFiles,
+  type RunQuery,
+  type RunSearch,
+  type TreeBrowser,
+} from "./layout.js";
 
 export class LocalSource implements InputSource {
   readonly root: string;
@@ -34,6 +41,10 @@ export class LocalSource implements InputSource {
         size: file.size,
       }))
       .sort((a, b) => compareLocations(a.location, b.location));
+  }
+
+  describeSearch(query: RunQuery): Promise<RunSearch> {
+    return describeRunSearch(this.browser, query);
   }
 
   async open(file: InputFile): Promise<ByteSource> {

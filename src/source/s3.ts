@@ -5,7 +5,14 @@
  */
 import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import type { ByteSource, InputFile, InputSource } from "../model.js";
-import { compareLocations, listRunFiles, type RunQuery, type TreeBrowser } from "./layout.js";
+import {
+  compareLocations,
+  describeRunSearch,
+  listRunFiles,
+  type RunQuery,
+  type RunSearch,
+  type TreeBrowser,
+} from "./layout.js";
 import { withRetries } from "./retry.js";
 import {
   newS3RequestStats,
@@ -53,6 +60,10 @@ export class S3Source implements InputSource {
         size: file.size,
       }))
       .sort((a, b) => compareLocations(a.location, b.location));
+  }
+
+  describeSearch(query: RunQuery): Promise<RunSearch> {
+    return describeRunSearch(this.browser, query);
   }
 
   async open(file: InputFile): Promise<ByteSource> {

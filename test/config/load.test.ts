@@ -1,14 +1,14 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the tests write YAML holding ${VAR} references
 import { homedir } from "node:os";
 import { describe, expect, it } from "vitest";
-import { loadConfig, loadConfigDetailed } from "../../src/config/index.js";
+import { ConfigError, loadConfig, loadConfigDetailed } from "../../src/config/index.js";
 import { POC_STYLE_CONFIG, writeConfig } from "./helpers.js";
 
 describe("defaults", () => {
   it("gives a complete config with nothing configured", () => {
     const config = loadConfig({ env: {} });
     expect(config).toEqual({
-      run: { kokuSql: "trino", steps: ["summary", "inventory", "gpu", "vm"] },
+      run: { kokuSql: "trino", steps: ["summary", "inventory", "gpu", "vm"], allowEmpty: false },
       input: null,
       s3: { region: "us-east-1", forcePathStyle: false },
       database: {
@@ -38,6 +38,7 @@ describe("defaults", () => {
         maintenanceSeconds: 10,
         shutdownGraceSeconds: 25,
       },
+      strict: false,
     });
   });
 });
@@ -121,6 +122,7 @@ describe("the Python POC's config", () => {
       reportPeriodId: 1,
       kokuSql: "trino",
       steps: ["summary", "inventory", "gpu", "vm"],
+      allowEmpty: false,
     });
     expect(config.performance).toMatchObject({ mode: "in-memory", chunkSize: 50000, columnFiltering: false });
     expect(config.logging).toMatchObject({ level: "info", format: "pretty" });
@@ -200,6 +202,7 @@ describe("environment names", () => {
       orgId: "org1",
       kokuSql: "onprem",
       steps: ["summary", "inventory", "gpu", "vm"],
+      allowEmpty: false,
     });
   });
 
@@ -290,7 +293,7 @@ describe("our own layout and flat keys", () => {
     expect(config.reference.nodeRoles).toEqual([
       { node: "alpha", resource_id: "i-55555555", node_role: "worker" },
     ]);
-    expect(warnings).toEqual([`config warning: ${file}: unknown key counts ignored`]);
+    expect(warnings).toEqual([]); // `counts` describes the dataset; it is no setting and no typo
   });
 
   it("keeps a YAML number given for a text key as written", () => {
@@ -305,16 +308,49 @@ describe("our own layout and flat keys", () => {
     const { config, warnings } = loadConfigDetailed({ file, env: {} });
     expect(config.s3.accessKeyId).toBe("b");
     expect(warnings).toEqual([
-      `config warning: ${file}: unknown key performance.chunk_sise ignored (did you mean performance.chunk_size?)`,
       `config warning: ${file}: s3.access_key ignored, s3.access_key_id is also set`,
+      `config warning: ${file}: unknown key performance.chunk_sise ignored (did you mean performance.chunk_size?)`,
     ]);
   });
 
-  it("passes warnings to onWarning", () => {
-    const file = writeConfig("bogus: 1\n");
+  it("passes warnings to onWarning, from loadConfig and loadConfigDetailed alike", () => {
+    const file = writeConfig("run:\n  bogus: 1\n");
     const seen: string[] = [];
     loadConfig({ file, env: {}, onWarning: (message) => seen.push(message) });
-    expect(seen).toEqual([`config warning: ${file}: unknown key bogus ignored`]);
+    loadConfigDetailed({ file, env: {}, onWarning: (message) => seen.push(message) });
+    expect(seen).toEqual([
+      `config warning: ${file}: unknown key run.bogus ignored`,
+      `config warning: ${file}: unknown key run.bogus ignored`,
+    ]);
+  });
+
+  it("fails on an unknown top-level key: a misspelt section must not send rows elsewhere", () => {
+    const file = writeConfig("databse:\n  url: postgres://u@db:5432/koku\n");
+    const seen: string[] = [];
+    expect(() => loadConfig({ file, env: {}, onWarning: (m) => seen.push(m) })).toThrow(
+      `config error: ${file}: databse: unknown top-level key: everything under it would be ignored (did you mean database?)`,
+    );
+    expect(() => loadConfig({ file: writeConfig("bogus: 1\n"), env: {} })).toThrow(ConfigError);
+  });
+
+  it("makes unknown keys errors under config.strict (file, env or option), with the warnings still given", () => {
+    const typo = "run:\n  cluster_alais: prod\n";
+    const file = writeConfig(typo);
+    const loose = loadConfigDetailed({ file, env: {} });
+    expect(loose.config.run.clusterAlias).toBeUndefined();
+    expect(loose.warnings).toEqual([
+      `config warning: ${file}: unknown key run.cluster_alais ignored (did you mean run.cluster_alias?)`,
+    ]);
+    const strictError = `config error: ${file}: run.cluster_alais: unknown key (config.strict is on) (did you mean run.cluster_alias?)`;
+    expect(() => loadConfig({ file, env: {}, overrides: { strict: true } })).toThrow(strictError);
+    expect(() => loadConfig({ file, env: { OCP_AGG_STRICT: "true" } })).toThrow(strictError);
+    const inFile = writeConfig(`config:\n  strict: true\n${typo}`);
+    expect(() => loadConfig({ file: inFile, env: {} })).toThrow(/run\.cluster_alais: unknown key/);
+    // Known-but-unused POC keys stay warnings under strict: they are no typos.
+    const poc = writeConfig("config:\n  strict: true\nperformance:\n  max_workers: 4\n");
+    expect(loadConfigDetailed({ file: poc, env: {} }).warnings).toEqual([
+      `config warning: ${poc}: performance.max_workers ignored (a POC setting ocp-aggregator does not use)`,
+    ]);
   });
 
   it("accepts an empty file and empty sections", () => {

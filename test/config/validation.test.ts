@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig, resolveDatabaseSchema, resolveRunParams } from "../../src/config/index.js";
 import { writeConfig } from "./helpers.js";
 
+const UUID = "7b6f505b-2ee8-5db3-865e-a9ce645da42c";
+
 function errorOf(load: () => unknown): ConfigError {
   try {
     load();
@@ -107,9 +109,9 @@ describe("validation messages name the key and where the value came from", () =>
 
 describe("resolveRunParams", () => {
   it("fills the whole month and nulls", () => {
-    const config = loadConfig({ env: { OCP_PROVIDER_UUID: "u", OCP_YEAR: "2024", OCP_MONTH: "2" } });
+    const config = loadConfig({ env: { OCP_PROVIDER_UUID: UUID, OCP_YEAR: "2024", OCP_MONTH: "2" } });
     expect(resolveRunParams(config)).toEqual({
-      sourceUuid: "u",
+      sourceUuid: UUID,
       year: 2024,
       month: 2,
       startDate: "2024-02-01",
@@ -128,6 +130,38 @@ describe("resolveRunParams", () => {
       "config error: run.source_uuid: required, set it in the config file, with --source-uuid or OCP_PROVIDER_UUID",
       "config error: run.month: required, set it in the config file, with --month or OCP_MONTH",
     ]);
+  });
+
+  it("checks every value against Koku's table before anything runs", () => {
+    const run = (overrides: Record<string, unknown>, database: Record<string, unknown> = {}) =>
+      errorOf(() =>
+        resolveRunParams(
+          loadConfig({
+            env: {},
+            overrides: { run: { sourceUuid: UUID, year: "2025", month: "11", ...overrides }, database },
+          }),
+        ),
+      ).message;
+    expect(run({ sourceUuid: "not-a-uuid" })).toBe(
+      'config error: run.source_uuid: expected a uuid like 7b6f505b-2ee8-5db3-865e-a9ce645da42c, got "not-a-uuid"',
+    );
+    expect(run({ clusterId: "c".repeat(51) })).toBe(
+      "config error: run.cluster_id: at most 50 characters (Koku's column), got 51",
+    );
+    expect(run({ clusterAlias: "a".repeat(257) })).toMatch(/run\.cluster_alias: at most 256 characters/);
+    expect(run({ reportPeriodId: "2147483648" })).toMatch(/run\.report_period_id: at most 2147483647/);
+    expect(run({ orgId: "../other" })).toBe('config error: run.org_id: a single folder name, got "../other"');
+    expect(run({}, { schema: "s".repeat(64) })).toMatch(
+      /database\.schema: a PostgreSQL schema name has at most 63 bytes/,
+    );
+    // Several problems are reported together.
+    expect(run({ sourceUuid: "x", clusterId: "c".repeat(60) }).split("\n")).toHaveLength(2);
+    // An upper-case uuid is a uuid.
+    const upper = loadConfig({
+      env: {},
+      overrides: { run: { sourceUuid: UUID.toUpperCase(), year: "2025", month: "1" } },
+    });
+    expect(resolveRunParams(upper).sourceUuid).toBe(UUID.toUpperCase());
   });
 
   it("picks the schema: configured, else org id, else public", () => {

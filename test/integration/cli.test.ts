@@ -1,6 +1,6 @@
 /** The README's main command and the exit codes, through the compiled CLI. */
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -57,5 +57,79 @@ describe("ocp-aggregator CLI", () => {
     expect(failed.status).toBe(1);
     expect(failed.stderr).toMatch(/run failed/);
     expect(failed.stderr).not.toContain("secret");
+  });
+
+  const UUID = "5a74472b-8173-5647-939c-3a4cc520570f";
+  const unreachableDb = "postgres://user:secret@127.0.0.1:1/db";
+
+  it("exits 1 on an empty input folder, naming root, source, month and where it looked", () => {
+    const empty = join(dataDir, "empty");
+    mkdirSync(empty, { recursive: true });
+    const run = cli("aggregate", "--input", empty, "--source-uuid", UUID, "--year", "2025", "--month", "10");
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`run failed: no input files for source ${UUID}, 2025-10 in ${empty}`);
+    expect(run.stderr).toMatch(/pod_usage, storage_usage, node_labels, namespace_labels/);
+    expect(run.stderr).toMatch(/nothing was changed .*--allow-empty/);
+  });
+
+  it("validates every run parameter before starting anything (exit 2)", () => {
+    const neverCreated = join(dataDir, "never-created");
+    const bad = (...args: string[]) =>
+      cli(
+        "aggregate",
+        "--input",
+        dataDir,
+        "--year",
+        "2025",
+        "--month",
+        "10",
+        "--data-dir",
+        neverCreated,
+        ...args,
+      );
+    const uuid = bad("--source-uuid", "not-a-uuid");
+    expect(uuid.status).toBe(2);
+    expect(uuid.stderr).toContain(
+      'config error: run.source_uuid: expected a uuid like 7b6f505b-2ee8-5db3-865e-a9ce645da42c, got "not-a-uuid"',
+    );
+    expect(bad("--source-uuid", UUID, "--start-date", "2025-11-01").stderr).toMatch(
+      /run\.start_date: 2025-11-01 is outside the run's month 2025-10/,
+    );
+    expect(bad("--source-uuid", UUID, "--cluster-id", "c".repeat(51)).status).toBe(2);
+    expect(existsSync(neverCreated)).toBe(false); // no embedded PostgreSQL was started
+  });
+
+  it("prints config typos; --strict and unknown top-level keys exit 2", () => {
+    const typo = join(dataDir, "typo.yaml");
+    writeFileSync(typo, `run:\n  cluster_alais: prod\n  source_uuid: ${UUID}\n  year: 2025\n  month: 10\n`);
+    const empty = join(dataDir, "empty");
+    mkdirSync(empty, { recursive: true });
+    const loose = cli("aggregate", "--config", typo, "--input", empty, "--database-url", unreachableDb);
+    expect(loose.stderr).toContain("unknown key run.cluster_alais ignored (did you mean run.cluster_alias?)");
+    const strict = cli("aggregate", "--config", typo, "--strict", "--input", empty);
+    expect(strict.status).toBe(2);
+    expect(strict.stderr).toContain(
+      "run.cluster_alais: unknown key (config.strict is on) (did you mean run.cluster_alias?)",
+    );
+
+    const section = join(dataDir, "section.yaml");
+    writeFileSync(section, `databse:\n  url: ${unreachableDb}\n`);
+    const misspelt = cli(
+      "aggregate",
+      "--config",
+      section,
+      "--input",
+      empty,
+      "--source-uuid",
+      UUID,
+      "--year",
+      "2025",
+      "--month",
+      "10",
+    );
+    expect(misspelt.status).toBe(2);
+    expect(misspelt.stderr).toContain(
+      "databse: unknown top-level key: everything under it would be ignored (did you mean database?)",
+    );
   });
 });

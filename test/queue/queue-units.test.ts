@@ -30,6 +30,12 @@ describe("job payload", () => {
     const job = parseSummaryJobPayload({ sourceUuid: SOURCE, year: 2025, month: 2, startDate: "2025-02-03" });
     expect(job.startDate).toBe("2025-02-03");
     expect(() => parseSummaryJobPayload({ sourceUuid: SOURCE, year: 2025, month: 13 })).toThrow(/month/);
+    expect(() => parseSummaryJobPayload({ sourceUuid: "not-a-uuid", year: 2025, month: 2 })).toThrow(
+      /sourceUuid: expected the source uuid \(a uuid\)/,
+    );
+    expect(
+      parseSummaryJobPayload({ sourceUuid: SOURCE, year: 2025, month: 2, allowEmpty: true }).allowEmpty,
+    ).toBe(true);
     expect(() =>
       parseSummaryJobPayload({ sourceUuid: SOURCE, year: 2025, month: 2, startDate: "2025-03-01" }),
     ).toThrow(/startDate: must lie in 2025-02/);

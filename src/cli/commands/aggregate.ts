@@ -27,6 +27,8 @@ export interface AggregateCliOptions {
   logFormat?: string;
   progress?: string;
   json?: boolean;
+  allowEmpty?: boolean;
+  strict?: boolean;
 }
 
 export function addRunOptions(command: Command): Command {
@@ -45,6 +47,11 @@ export function addRunOptions(command: Command): Command {
     .option("--schema <name>", "PostgreSQL schema (default: the org id, else public)")
     .option("--data-dir <dir>", "data directory of the embedded PostgreSQL")
     .option("--config <file.yaml>", "YAML config file")
+    .option("--strict", "unknown keys in the config file are errors (config.strict)")
+    .option(
+      "--allow-empty",
+      "when no input file or no usage row is found, replace the range with nothing instead of failing",
+    )
     .option("--mode <streaming|in-memory>", "streaming (bounded memory) or in-memory (read everything first)")
     .option("--koku-sql <trino|onprem>", "which Koku SQL rendering to reproduce (default trino)")
     .option("--steps <list>", "Koku's OCP summary steps to run: summary,inventory,gpu,vm (default all)")
@@ -68,7 +75,9 @@ export function overridesFrom(o: AggregateCliOptions) {
       orgId: o.orgId,
       kokuSql: o.kokuSql,
       steps: o.steps,
+      allowEmpty: o.allowEmpty,
     },
+    strict: o.strict,
     database: { url: o.databaseUrl, schema: o.schema },
     embedded: { dataDir: o.dataDir },
     performance: { mode: o.mode },

@@ -122,6 +122,7 @@ function sharedJobFields(config: AppConfig, options: SubmitCliOptions): Partial<
     reportPeriodId: run.reportPeriodId ?? undefined,
     // the default flavour is the worker's to choose; only an explicit choice travels with the job
     kokuSql: options.kokuSql === undefined ? undefined : run.kokuSql,
+    allowEmpty: run.allowEmpty ? true : undefined,
   });
 }
 
