@@ -4,6 +4,7 @@
  */
 import { PgBoss } from "pg-boss";
 import type { Logger } from "pino";
+import { UsageError } from "../config/errors.js";
 import { type JobPolicySettings, type QueueConnectionSettings, SUMMARY_QUEUE } from "./queue-settings.js";
 
 export interface OpenBossOptions {
@@ -42,7 +43,11 @@ export async function openBoss(options: OpenBossOptions): Promise<PgBoss> {
   });
   // Without a listener an 'error' event would end the process; pg-boss retries its loops by itself.
   boss.on("error", (error: Error) => options.logger.warn({ err: error }, "job queue error"));
-  await boss.start();
+  try {
+    await boss.start();
+  } catch (error) {
+    throw explainStartFailure(error, options.connection.schema);
+  }
   try {
     await boss.createQueue(SUMMARY_QUEUE, {
       // 'short': at most one *waiting* job per key; a submit while one waits is coalesced into it.
@@ -62,4 +67,18 @@ export async function openBoss(options: OpenBossOptions): Promise<PgBoss> {
     throw error;
   }
   return boss;
+}
+
+/**
+ * pg-boss 12 migrates tables of pg-boss 11 and later only; on a pg-boss 10 queue (schema version 24) it stops,
+ * changing nothing. Say what to do about it (docs/scale-out.md, "Upgrading a queue made by pg-boss 10").
+ */
+function explainStartFailure(error: unknown, schema: string): unknown {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!/Cannot migrate pg-boss schema from version/.test(message)) return error;
+  return new UsageError(
+    `the job queue in schema "${schema}" was made by an older pg-boss (${message.split(":")[0]}); nothing ` +
+      "was changed. Let the old workers finish its jobs, then use another queue schema (--queue-schema, " +
+      `OCP_AGG_QUEUE_SCHEMA) or drop "${schema}" (see docs/scale-out.md, upgrading a queue made by pg-boss 10)`,
+  );
 }

@@ -8,13 +8,27 @@ import { connect } from "../sink/connection.js";
 /** Distinct from the writer's transaction lock keys, so a job never waits on its own write. */
 const LOCK_PREFIX = "ocp-aggregator/queue-run/";
 
+/**
+ * Runs `body` holding the lock of `key`. `signal` is the queue's word that this attempt is over (its timeout
+ * passed, or the worker's shutdown grace ran out; pg-boss has already failed it into retry): an attempt still
+ * waiting for the lock then gives up at once instead of holding its worker until the earlier job ends.
+ * A body already running is not interrupted: its write is one transaction and the retry waits for it.
+ */
 export async function withRunLock<T>(
   databaseUrl: string,
   key: string,
   onWait: () => void,
   body: () => Promise<T>,
+  signal?: AbortSignal,
 ): Promise<T> {
   const client = await connect(databaseUrl, { applicationName: "ocp-aggregator-run-lock" });
+  const giveUp = () => {
+    client.end().catch(() => {});
+  };
+  const abandoned = () =>
+    new Error(
+      `stopped waiting for the earlier job of ${key}: the queue ended this attempt (timeout or shutdown)`,
+    );
   try {
     const lockKey = LOCK_PREFIX + key;
     const tried = await client.query<{ locked: boolean }>(
@@ -23,8 +37,18 @@ export async function withRunLock<T>(
     );
     if (!tried.rows[0].locked) {
       onWait();
-      await client.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [lockKey]);
+      if (signal?.aborted) throw abandoned();
+      signal?.addEventListener("abort", giveUp, { once: true });
+      try {
+        await client.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [lockKey]);
+      } catch (error) {
+        throw signal?.aborted ? abandoned() : error;
+      } finally {
+        signal?.removeEventListener("abort", giveUp);
+      }
     }
+    // an abort between taking the lock and here ended the session, and with it the lock
+    if (signal?.aborted) throw abandoned();
     return await body();
   } finally {
     // Ending the session releases the lock; no unlock call to forget.

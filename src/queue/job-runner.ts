@@ -17,6 +17,8 @@ export interface QueuedJob {
   /** Attempts before this one. */
   retryCount: number;
   retryLimit: number;
+  /** Aborted by pg-boss when it has failed this attempt (timeout, shutdown grace over, claim lost). */
+  signal?: AbortSignal;
 }
 
 export interface JobRunnerContext {
@@ -75,6 +77,7 @@ export async function runQueuedJob(context: JobRunnerContext, job: QueuedJob): P
       key,
       () => log.info("waiting for an earlier job of the same source/month"),
       () => runAggregateJob(config, { logger: log }),
+      job.signal,
     );
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuAtStart);

@@ -12,7 +12,7 @@ import pg from "pg";
 import type { PgBoss } from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/cli/logger.js";
-import { loadConfig } from "../../src/config/index.js";
+import { loadConfig, UsageError } from "../../src/config/index.js";
 import {
   type JobStatus,
   jobStatus,
@@ -141,6 +141,29 @@ afterAll(async () => {
 });
 
 describe("queue semantics without workers", () => {
+  it("refuses a queue schema made by pg-boss 10, changing nothing, and says what to do", async () => {
+    // what pg-boss 12 reads of a pg-boss 10 installation: its version table at schema version 24
+    await client.query("CREATE SCHEMA legacy_boss");
+    await client.query(
+      "CREATE TABLE legacy_boss.version (version int PRIMARY KEY, maintained_on timestamptz)",
+    );
+    await client.query("INSERT INTO legacy_boss.version (version) VALUES (24)");
+    const opening = openBoss({
+      connection: { url: db.url, schema: "legacy_boss" },
+      supervise: false,
+      logger,
+      applicationName: "queue-test-legacy",
+    });
+    await expect(opening).rejects.toThrow(UsageError);
+    await expect(opening).rejects.toThrow(/older pg-boss .*--queue-schema.*drop "legacy_boss"/s);
+    const { rows } = await client.query(
+      "SELECT (SELECT version FROM legacy_boss.version) AS version, " +
+        "(SELECT count(*)::int FROM pg_tables WHERE schemaname = 'legacy_boss') AS tables",
+    );
+    expect(rows[0]).toEqual({ version: 24, tables: 1 });
+    await client.query("DROP SCHEMA legacy_boss CASCADE");
+  });
+
   it("coalesces a submit into an identical job that still waits; a cancelled one no longer counts", async () => {
     const firstDay = `${jobs[5].year}-${String(jobs[5].month).padStart(2, "0")}-01`;
     const oneDay: SummaryJobPayload = { ...jobs[5], startDate: firstDay, endDate: firstDay };
@@ -396,5 +419,57 @@ describe("workers on the job queue", () => {
     expect((end.output as { attempt: number }).attempt).toBe(2);
     next.kill("SIGTERM");
     expect(await next.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it("fails a live attempt past its timeout into retry; the attempt stops waiting (job.signal) and the retry completes", async () => {
+    const job = jobs[4];
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // hold the job's source/month lock: the worker's attempt is alive (heartbeat going) but cannot finish
+    let locked = false;
+    const holder = withRunLock(
+      db.url,
+      runKey(job),
+      () => {},
+      async () => {
+        locked = true;
+        await held;
+      },
+    );
+    await until(() => locked);
+    const worker = startWorker("worker-f");
+    const [submitted] = await submitSummaryJobs(boss, [job], {
+      retryLimit: 4,
+      retryDelaySeconds: 1,
+      timeoutSeconds: 8,
+      heartbeatSeconds: 20,
+    });
+    const id = submitted.id as string;
+    await worker.waitForLog((line) => line.msg === "waiting for an earlier job of the same source/month");
+    // pg-boss fails the attempt after 8 s and aborts its signal: the attempt stops waiting for the lock,
+    // which frees the worker to take the retry
+    const gaveUp = await worker.waitForLog(
+      (line) => line.msg === "job attempt failed, will retry" && line.jobId === id,
+      60_000,
+    );
+    expect(JSON.stringify(gaveUp.err)).toMatch(/stopped waiting for the earlier job/);
+    await until(
+      () => worker.logs.some((line) => line.msg === "job started" && line.jobId === id && line.attempt === 2),
+      30_000,
+    );
+    release();
+    await holder;
+    const [end] = await waitForJobs(boss, [id], { timeoutMs: 90_000, pollMs: 300 });
+    expect(end.state).toBe("completed");
+    expect(end.retryCount).toBeGreaterThanOrEqual(1);
+    const comparison = compareRowSets(
+      await readSummaryRows(client, outputSchema, job.sourceUuid),
+      await readSummaryRows(client, BASELINE_SCHEMA, job.sourceUuid),
+    );
+    expect(comparison.equal, comparison.report).toBe(true);
+    worker.kill("SIGTERM");
+    expect(await worker.exited).toEqual({ code: 0, signal: null });
   });
 });
