@@ -4,6 +4,7 @@ import { listAwsScenarios } from "../../aws/generate/cur-scenario.js";
 import { generateOcpOnAwsDataset } from "../../aws/generate/index.js";
 import type { Distribution, OcpOnAwsParams } from "../../aws/model.js";
 import { runOcpOnAwsJob } from "../../aws/run/ocp-on-aws-job.js";
+import { verifyOcpOnAws } from "../../aws/verify/verify-ocp-on-aws.js";
 import { UsageError } from "../../config/index.js";
 import { commandContext, defined, runCommand } from "../run-context.js";
 
@@ -32,6 +33,7 @@ export interface OcpOnAwsCliOptions {
   logLevel?: string;
   logFormat?: string;
   dryRun?: boolean;
+  verify?: boolean;
   json?: boolean;
 }
 
@@ -135,6 +137,11 @@ export function registerOcpOnAwsCommand(program: Command): void {
       "--aws-enabled-tag-keys <k1,k2>",
       "AWS enabled tag keys when the schema has no reporting_enabledtagkeys",
     )
+    .option(
+      "--shared-ocp-source <uuid=cluster-id[:alias]>",
+      "another cluster on the same AWS account (repeatable): shared disks and tag matches count it, as Koku does",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option("--org-id <org>", "tenant (org id) of the object path; default schema")
     .option("--database-url <url>", "PostgreSQL URL (default: the embedded PostgreSQL)")
     .option("--schema <name>", "PostgreSQL schema (default: the org id, else public)")
@@ -144,6 +151,10 @@ export function registerOcpOnAwsCommand(program: Command): void {
     .option("--log-level <level>", "trace, debug, info, warn, error")
     .option("--log-format <auto|json|pretty>", "log format (auto: pretty on a terminal)")
     .option("--dry-run", "compute and report, write nothing")
+    .option(
+      "--verify",
+      "write nothing; compare the engine's rows with the DuckDB rendering of Koku's SQL on the same (local) input; exit 1 when they differ",
+    )
     .option("--json", "print the run report as JSON on stdout")
     .action((options: OcpOnAwsCliOptions) =>
       runCommand(async () => {
@@ -163,9 +174,32 @@ export function registerOcpOnAwsCommand(program: Command): void {
             ?.split(",")
             .map((k) => k.trim())
             .filter((k) => k !== "") ?? null;
+        const sharedOcpSources = (options.sharedOcpSource ?? []).map(sharedSourceFrom);
+        if (options.verify) {
+          const verified = await verifyOcpOnAws(config, {
+            params,
+            awsEnabledKeys: keys,
+            sharedOcpSources,
+            logger,
+          });
+          const summary = {
+            equal: verified.comparison.equal,
+            engineRows: verified.engine.length,
+            referenceRows: verified.reference.rows.length,
+            report: verified.comparison.report,
+          };
+          process.stdout.write(
+            options.json
+              ? `${JSON.stringify(summary, null, 2)}\n`
+              : `OCP on AWS parity, engine vs DuckDB reference: ${summary.equal ? "EQUAL" : "DIFFERENT"}\n  ${summary.report}\n`,
+          );
+          if (!summary.equal) throw new Error("engine and reference differ (see the report above)");
+          return;
+        }
         const report = await runOcpOnAwsJob(config, {
           params,
           awsEnabledKeys: keys,
+          sharedOcpSources,
           logger,
           dryRun: options.dryRun,
         });

@@ -1,0 +1,128 @@
+/**
+ * `ocp-on-aws --verify`: the engine's project rows (a dry run of the job) against the DuckDB rendering of Koku's
+ * SQL on the same local input, with the OCP summary rows it joins made by the OCP DuckDB reference. Writes nothing.
+ */
+import { join } from "node:path";
+import type { Logger } from "pino";
+import { resolveDatabaseSchema } from "../../config/run-params.js";
+import type { AppConfig } from "../../config/schema.js";
+import type { RunParams, SummaryRow } from "../../model.js";
+import { REPORT_TYPES } from "../../model.js";
+import { type ReferenceFiles, ReferenceRunner } from "../../reference/duckdb-reference.js";
+import { resolveReferenceData } from "../../run/reference-data.js";
+import { LocalSource } from "../../source/local.js";
+import type { OcpOnAwsParams, ProjectRow } from "../model.js";
+import { type AwsReferenceResult, runAwsReference } from "../reference/aws-reference.js";
+import { type CompareResult, compareRowSets } from "../reference/compare-project.js";
+import { runOcpOnAwsJob } from "../run/ocp-on-aws-job.js";
+import { listCurFiles } from "../source/cur-layout.js";
+
+export interface VerifyOcpOnAwsOptions {
+  params: OcpOnAwsParams;
+  awsEnabledKeys: string[] | null;
+  accountAliases?: { id: number; account_id: string }[];
+  sharedOcpSources?: { sourceUuid: string; clusterId: string; clusterAlias: string | null }[];
+  logger: Logger;
+}
+
+export interface VerifyOcpOnAwsResult {
+  engine: ProjectRow[];
+  reference: AwsReferenceResult;
+  comparison: CompareResult;
+}
+
+async function ocpFiles(source: LocalSource, run: RunParams): Promise<ReferenceFiles> {
+  const files = Object.fromEntries(
+    REPORT_TYPES.map((t) => [t, { hourly: [] as string[], daily: [] as string[] }]),
+  );
+  for (const f of await source.list({
+    orgId: run.orgId,
+    sourceUuid: run.sourceUuid,
+    year: run.year,
+    month: run.month,
+  })) {
+    files[f.reportType]?.[f.granularity].push(f.location);
+  }
+  return files as ReferenceFiles;
+}
+
+const preferDaily = (f: { hourly: string[]; daily: string[] }) => (f.daily.length > 0 ? f.daily : f.hourly);
+
+export async function verifyOcpOnAws(
+  config: AppConfig,
+  o: VerifyOcpOnAwsOptions,
+): Promise<VerifyOcpOnAwsResult> {
+  if (!config.input || config.input.startsWith("s3://")) {
+    throw new Error(
+      "ocp-on-aws --verify needs a local --input (the DuckDB reference reads the files directly)",
+    );
+  }
+  const engineReport = await runOcpOnAwsJob(config, { ...o, dryRun: true });
+  const engine = engineReport.rows ?? [];
+  const { reference } = await resolveReferenceData(null, resolveDatabaseSchema(config), config);
+  const source = new LocalSource(config.input);
+  const runner = await ReferenceRunner.create();
+  try {
+    const p = o.params;
+    const clusters = [
+      {
+        sourceUuid: p.ocpSourceUuid,
+        clusterId: p.clusterId,
+        clusterAlias: p.clusterAlias,
+        reportPeriodId: p.reportPeriodId,
+      },
+      ...(o.sharedOcpSources ?? []).map((s) => ({ ...s, reportPeriodId: null })),
+    ];
+    const summary: SummaryRow[] = [];
+    const storageBySource: Record<string, string[]> = {};
+    let mainFiles: ReferenceFiles | null = null;
+    for (const cluster of clusters) {
+      const run: RunParams = {
+        sourceUuid: cluster.sourceUuid,
+        year: p.year,
+        month: p.month,
+        startDate: p.startDate,
+        endDate: p.endDate,
+        clusterId: cluster.clusterId,
+        clusterAlias: cluster.clusterAlias,
+        reportPeriodId: cluster.reportPeriodId,
+        orgId: config.run.orgId ?? null,
+        kokuSql: config.run.kokuSql,
+      };
+      const files = await ocpFiles(source, run);
+      mainFiles ??= files;
+      summary.push(...(await runner.run({ files, run, reference })));
+      storageBySource[cluster.sourceUuid] = preferDaily(files.storage_usage);
+    }
+    const cur = await listCurFiles(source.browser, source.describe(), {
+      orgId: config.run.orgId ?? null,
+      sourceUuid: p.awsSourceUuid,
+      year: p.year,
+      month: p.month,
+    });
+    const located = (g: "hourly" | "daily") =>
+      cur.filter((f) => f.granularity === g).map((f) => join(source.root, ...f.path.split("/")));
+    const result = await runAwsReference({
+      files: {
+        awsDaily: located("daily"),
+        awsHourly: located("hourly"),
+        podUsage: preferDaily((mainFiles as ReferenceFiles).pod_usage),
+        storageUsage: preferDaily((mainFiles as ReferenceFiles).storage_usage),
+      },
+      storageBySource,
+      params: p,
+      awsEnabledKeys: o.awsEnabledKeys ?? [],
+      ocpEnabledKeys: reference.enabledTagKeys,
+      accountAliases: o.accountAliases ?? [],
+      ocpSummary: summary,
+    });
+    const comparison = compareRowSets(
+      engine as unknown as Record<string, unknown>[],
+      result.rows as unknown as Record<string, unknown>[],
+    );
+    return { engine, reference: result, comparison };
+  } finally {
+    runner.close();
+    await source.close();
+  }
+}
