@@ -11,7 +11,7 @@ import { parseAllDocuments } from "yaml";
 import { registerAggregateCommand } from "../../src/cli/commands/aggregate.js";
 import { registerQueueCommands } from "../../src/cli/commands/queue.js";
 import { knownEnvNames } from "../../src/config/env-layer.js";
-import { KEY_SPECS } from "../../src/config/index.js";
+import { KEY_SPECS, loadConfig } from "../../src/config/index.js";
 import { parseSummaryJobPayload } from "../../src/queue/index.js";
 
 const REPO = join(import.meta.dirname, "..", "..");
@@ -76,6 +76,9 @@ describe("deploy manifests", () => {
     const names = [...Object.keys(configMap.data), ...Object.keys(secret.stringData)];
     expect(names.length).toBeGreaterThan(5);
     for (const name of names) expect(known.has(name), `${name} is not read by ocp-aggregator`).toBe(true);
+    // with values the config table accepts (ranges included: a heartbeat under 10 s would fail here)
+    const config = loadConfig({ env: { ...configMap.data, DATABASE_URL: "postgres://db" } });
+    expect(config.job.heartbeatSeconds).toBe(Number(configMap.data.OCP_AGG_JOB_HEARTBEAT_SECONDS));
   });
 
   it("run the worker with probes on /healthz, the metrics port, and a grace period longer than the job's", () => {
