@@ -8,12 +8,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect } from "../sink/connection.js";
 import { startEmbeddedPostgres } from "../sink/embedded.js";
+import { readPostmasterPid } from "../sink/embedded-files.js";
 
 export interface BenchDatabase {
   url: string;
   kind: "embedded" | "url";
   /** `SHOW server_version`, or null when the query failed. */
   version: string | null;
+  /** The embedded cluster's postmaster (for its CPU seconds); null for a database given by URL. */
+  postmasterPid: number | null;
   stop(): Promise<void>;
   /** Removes the embedded cluster's folder (synchronous, so it can run at process exit). */
   removeFiles(): void;
@@ -42,6 +45,7 @@ export async function openBenchDatabase(
       url,
       kind: "url",
       version: await serverVersion(url),
+      postmasterPid: null,
       stop: async () => {},
       removeFiles: () => {},
     };
@@ -56,6 +60,7 @@ export async function openBenchDatabase(
       url: server.url,
       kind: "embedded",
       version: await serverVersion(server.url),
+      postmasterPid: (await readPostmasterPid(join(root, "pg")))?.pid ?? null,
       stop: async () => {
         await server.stop();
         await rm(root, { recursive: true, force: true });

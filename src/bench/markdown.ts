@@ -3,6 +3,7 @@
  * commit and load average beside them, and the issue's targets checked against the figures.
  */
 import type { BenchFile, BenchSummary } from "./schema.js";
+import { writeFloorMarkdown, writeTargetLines } from "./write-floor.js";
 
 const int = (n: number) => Math.round(n).toLocaleString("en-US");
 const fixed = (n: number | null, digits: number) => (n === null ? "—" : n.toFixed(digits));
@@ -48,7 +49,7 @@ function mainTable(summary: BenchSummary[]): string[] {
     lines.push(
       row([
         s.scale,
-        engine ? (s.mode ?? "") : "DuckDB reference",
+        engine ? (s.mode ?? "") : s.tool === "engine-only" ? "engine alone, no DB" : "DuckDB reference",
         int(s.inputRows),
         int(s.outputRows),
         s.medianWallSeconds.toFixed(2),
@@ -181,8 +182,10 @@ export function benchMarkdown(bench: BenchFile): string {
     "",
     ...mainTable(bench.summary),
     ...variantTable(bench.summary),
+    "",
+    ...writeFloorMarkdown(bench.summary, bench.runs),
   ];
-  const targets = targetLines(bench.summary);
+  const targets = [...targetLines(bench.summary), ...writeTargetLines(bench.summary)];
   if (targets.length > 0) lines.push("", "### Targets", "", ...targets);
   const failed = bench.runs.filter((r) => !r.ok);
   if (failed.length > 0) {

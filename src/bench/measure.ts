@@ -21,6 +21,7 @@ export function distDir(): string {
 export interface ChildScripts {
   cli: string;
   duckdb: string;
+  engineOnly: string;
   usagePreload: string;
 }
 
@@ -28,6 +29,7 @@ export function childScripts(dist = distDir()): ChildScripts {
   const scripts: ChildScripts = {
     cli: join(dist, "cli", "main.js"),
     duckdb: join(dist, "bench", "duckdb-child.js"),
+    engineOnly: join(dist, "bench", "engine-child.js"),
     usagePreload: join(dist, "bench", "child-usage.js"),
   };
   for (const script of Object.values(scripts)) {
@@ -36,12 +38,12 @@ export function childScripts(dist = distDir()): ChildScripts {
   return scripts;
 }
 
-interface RunIdentity {
+export interface RunIdentity {
   dataset: PreparedDataset;
   repetition: number;
 }
 
-function baseEntry(id: RunIdentity, tool: BenchRun["tool"], mode: BenchMode | null) {
+export function baseEntry(id: RunIdentity, tool: BenchRun["tool"], mode: BenchMode | null) {
   return {
     dataset: id.dataset.id,
     scale: id.dataset.scale,
@@ -55,17 +57,21 @@ function baseEntry(id: RunIdentity, tool: BenchRun["tool"], mode: BenchMode | nu
   };
 }
 
-function cpuSecondsOf(outcome: ChildOutcome): number | null {
+export function cpuSecondsOf(outcome: ChildOutcome): number | null {
   const usage = outcome.usage;
   return usage ? Math.round((usage.userCpuSeconds + usage.systemCpuSeconds) * 1000) / 1000 : null;
 }
 
 /** The higher of what the child reported in its output and its getrusage at exit. */
-function peakRss(reported: number, outcome: ChildOutcome): number {
+export function peakRss(reported: number, outcome: ChildOutcome): number {
   return Math.max(reported, outcome.usage?.maxRssMb ?? 0);
 }
 
-function failedEntry(base: ReturnType<typeof baseEntry>, outcome: ChildOutcome, error: string): BenchRun {
+export function failedEntry(
+  base: ReturnType<typeof baseEntry>,
+  outcome: ChildOutcome,
+  error: string,
+): BenchRun {
   return {
     ...base,
     ok: false,
@@ -136,6 +142,13 @@ export async function measureEngine(options: EngineRunOptions): Promise<BenchRun
     phases: { ...report.seconds },
     stateBytes: report.stateBytes,
     stateBytesPerGroup: outputRows > 0 ? Math.round(report.stateBytes / outputRows) : null,
+    write: report.write
+      ? {
+          path: report.write.path,
+          copiedAcross: report.write.copiedAcross,
+          phases: { ...report.write.phases },
+        }
+      : null,
   };
 }
 

@@ -14,7 +14,7 @@ import { openBenchDatabase } from "./database.js";
 import { type DatasetRequest, type PreparedDataset, prepareDataset } from "./datasets.js";
 import { gitState, machineInfo } from "./machine.js";
 import { benchMarkdown } from "./markdown.js";
-import { childScripts, distDir, measureDuckdb, measureEngine } from "./measure.js";
+import { childScripts, distDir, measureDuckdb } from "./measure.js";
 import { type BenchProgress, silentProgress } from "./progress.js";
 import {
   BENCH_SCHEMA_VERSION,
@@ -26,6 +26,10 @@ import {
 import { snapshotDist } from "./snapshot.js";
 import { summarize } from "./summary.js";
 import { benchSvg } from "./svg.js";
+import { measureEngineAndFloor, measureEngineOnly } from "./write-floor.js";
+
+const taskLabel = (task: Task) =>
+  task.tool === "duckdb" ? "DuckDB" : task.tool === "engine-only" ? "engine alone" : task.mode;
 
 export interface BenchOptions {
   scales: ScalePreset[];
@@ -48,6 +52,8 @@ export interface BenchOptions {
   engineNodeFlags?: string[];
   /** The repository folder (for the git commit); default the working directory. */
   repoDir?: string;
+  /** Also the engine alone, without a database, per scale (default true). */
+  engineOnly?: boolean;
   /** Stop the database and exit on SIGINT/SIGTERM (the CLI); tests leave signals alone. */
   handleSignals?: boolean;
 }
@@ -69,6 +75,7 @@ export function planTasks(options: BenchOptions): Task[] {
   for (const scale of options.scales) {
     const dataset: DatasetRequest = { scale, variant: "base" };
     for (const mode of options.modes) tasks.push({ dataset, tool: "engine", mode });
+    if (options.engineOnly !== false) tasks.push({ dataset, tool: "engine-only", mode: "streaming" });
     const duckdbHere = options.duckdb && (options.duckdbScales?.includes(scale) ?? true);
     if (duckdbHere) tasks.push({ dataset, tool: "duckdb", mode: null });
   }
@@ -189,22 +196,33 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
       if (interrupted) break;
       const dataset = datasets.get(`${task.dataset.scale}|${task.dataset.variant}`) as PreparedDataset;
       for (let repetition = 1; repetition <= options.runs && !interrupted; repetition++) {
-        progress.begin(`${dataset.id} ${task.tool === "duckdb" ? "DuckDB" : task.mode} #${repetition}`);
+        progress.begin(`${dataset.id} ${taskLabel(task)} #${repetition}`);
         let run: BenchRun;
         if (task.tool === "duckdb") {
           const measured = await measureDuckdb({ dataset, repetition, scripts });
           run = measured.run;
           duckdbVersion ??= measured.duckdbVersion;
-        } else {
-          run = await measureEngine({
+        } else if (task.tool === "engine-only") {
+          run = await measureEngineOnly({
             dataset,
             repetition,
-            mode: task.mode as BenchMode,
             configFile: configs.get(dataset.id) as string,
-            databaseUrl: database.url,
             scripts,
             nodeFlags: options.engineNodeFlags,
           });
+        } else {
+          run = await measureEngineAndFloor(
+            {
+              dataset,
+              repetition,
+              mode: task.mode as BenchMode,
+              configFile: configs.get(dataset.id) as string,
+              databaseUrl: database.url,
+              scripts,
+              nodeFlags: options.engineNodeFlags,
+            },
+            database,
+          );
         }
         runs.push(run);
         progress.finish(describeRun(run));

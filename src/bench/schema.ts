@@ -51,8 +51,11 @@ export const runSchema = z.object({
   dataset: z.string(),
   scale: z.string(),
   variant: datasetSchema.shape.variant,
-  /** `engine`: `ocp-aggregator aggregate` in a child process; `duckdb`: the reference SQL in a child. */
-  tool: z.enum(["engine", "duckdb"]),
+  /**
+   * `engine`: `ocp-aggregator aggregate` in a child process; `duckdb`: the reference SQL in a child;
+   * `engine-only`: the engine alone in a child (same config, no database; rows produced and dropped).
+   */
+  tool: z.enum(["engine", "duckdb", "engine-only"]),
   /** The engine's mode; null for DuckDB. */
   mode: z.enum(["streaming", "in-memory"]).nullable(),
   /** 1-based repetition number. */
@@ -83,6 +86,21 @@ export const runSchema = z.object({
   /** Bytes of engine state at the end of aggregation, and per output row (group). Null for DuckDB. */
   stateBytes: z.number().nullable(),
   stateBytesPerGroup: z.number().nullable(),
+  /**
+   * CPU seconds of the embedded PostgreSQL (all its processes) during the run; null for a database given by
+   * URL, for tools that write nothing, and in files written before this field existed.
+   */
+  serverCpuSeconds: z.number().nullable().optional(),
+  /** How the engine's rows got in (`fresh`, `swap`, `fallback`, `in-place`) and the write's phases (s). */
+  write: z
+    .object({ path: z.string(), copiedAcross: z.number(), phases: z.record(z.string(), z.number()) })
+    .nullable()
+    .optional(),
+  /** The same output rows loaded again by a plain DELETE + COPY right after the run (the write's floor). */
+  copyFloor: z
+    .object({ rows: z.number().int(), wallSeconds: z.number(), serverCpuSeconds: z.number().nullable() })
+    .nullable()
+    .optional(),
 });
 
 export const summarySchema = z.object({
@@ -110,6 +128,17 @@ export const summarySchema = z.object({
   duckdbCpuSeconds: z.number().nullable(),
   cpuRatioToDuckdb: z.number().nullable(),
   medianLoadAverage: z.number(),
+  /** Median PostgreSQL CPU seconds per run (engine runs on the embedded database). */
+  medianServerCpuSeconds: z.number().nullable().optional(),
+  /** Write paths seen over the repetitions (first run of a month: `fresh`; re-runs: `swap` or others). */
+  writePaths: z.array(z.string()).optional(),
+  /** Median of each write phase (s). */
+  medianWritePhases: z.record(z.string(), z.number()).nullable().optional(),
+  /** Median plain DELETE + COPY of the same rows (wall s, server CPU s), and our write over it. */
+  medianCopyFloorSeconds: z.number().nullable().optional(),
+  medianCopyFloorServerCpuSeconds: z.number().nullable().optional(),
+  writeToFloorRatio: z.number().nullable().optional(),
+  serverCpuToFloorRatio: z.number().nullable().optional(),
 });
 
 export const benchFileSchema = z.object({

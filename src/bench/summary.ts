@@ -3,6 +3,7 @@
  * one run disturbed by other work on the machine), the highest peak RSS, median phases, ratio to DuckDB.
  */
 import type { BenchDataset, BenchPhases, BenchRun, BenchSummary } from "./schema.js";
+import { writeSummaryFields } from "./write-floor.js";
 
 export function median(values: number[]): number {
   if (values.length === 0) return Number.NaN;
@@ -84,6 +85,7 @@ export function summarize(datasets: BenchDataset[], runs: BenchRun[]): BenchSumm
       duckdbCpuSeconds: duck?.cpu == null ? null : round(duck.cpu, 3),
       cpuRatioToDuckdb: ratio(cpu, duck?.cpu ?? null),
       medianLoadAverage: round(median(group.map((r) => r.loadAverage[0])), 2),
+      ...writeSummaryFields(group),
     });
   }
   return summary;

@@ -155,8 +155,16 @@ function seriesOf(summary: BenchSummary[], measure: (s: BenchSummary) => number)
   const pick = (filter: (s: BenchSummary) => boolean) =>
     base.filter(filter).map((s) => ({ x: s.inputRows, y: measure(s) }));
   const all: Series[] = [
-    { label: "engine, streaming", color: COLORS.streaming, points: pick((s) => s.mode === "streaming") },
-    { label: "engine, in-memory", color: COLORS["in-memory"], points: pick((s) => s.mode === "in-memory") },
+    {
+      label: "engine, streaming",
+      color: COLORS.streaming,
+      points: pick((s) => s.tool === "engine" && s.mode === "streaming"),
+    },
+    {
+      label: "engine, in-memory",
+      color: COLORS["in-memory"],
+      points: pick((s) => s.tool === "engine" && s.mode === "in-memory"),
+    },
     { label: "DuckDB reference SQL", color: COLORS.duckdb, points: pick((s) => s.tool === "duckdb") },
     {
       label: "engine, 4× input variants",

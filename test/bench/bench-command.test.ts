@@ -46,7 +46,7 @@ describe("bench command", () => {
       join(out, "bench.svg"),
     ]);
     expect(stderr).toContain("generating dataset 20k");
-    expect(stderr).toMatch(/\[2\/2\] 20k DuckDB #1: .* rows\/s/);
+    expect(stderr).toMatch(/\[3\/3\] 20k DuckDB #1: .* rows\/s/);
 
     const bench = benchFileSchema.parse(JSON.parse(readFileSync(join(out, "bench.json"), "utf8")));
     expect(bench.settings).toMatchObject({
@@ -59,9 +59,20 @@ describe("bench command", () => {
     expect(bench.datasets[0].generatedSeconds).not.toBeNull();
     expect(bench.runs.map((r) => [r.tool, r.mode, r.ok, r.error])).toEqual([
       ["engine", "streaming", true, null],
+      ["engine-only", "streaming", true, null],
       ["duckdb", null, true, null],
     ]);
-    const [engine, duckdb] = bench.runs;
+    const [engine, alone, duckdb] = bench.runs;
+    // the write: a first run of the month (fresh partition), PostgreSQL's CPU around it, and the plain-COPY
+    // floor of the same rows right after it
+    expect(engine.write?.path).toBe("fresh");
+    expect(engine.serverCpuSeconds).toBeGreaterThan(0);
+    expect(engine.copyFloor?.rows).toBe(engine.outputRows);
+    expect(engine.copyFloor?.serverCpuSeconds).toBeGreaterThan(0);
+    expect(bench.summary.find((s) => s.tool === "engine")?.writeToFloorRatio).toBeGreaterThan(0);
+    // the engine alone produces the same rows without a database
+    expect(alone.outputRows).toBe(engine.outputRows);
+    expect(alone.serverCpuSeconds ?? null).toBeNull();
     expect(engine.inputRows).toBe(bench.datasets[0].inputRows);
     expect(engine.rowsRead).toBeGreaterThan(0);
     expect(duckdb.rowsRead).toBeNull();

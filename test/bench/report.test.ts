@@ -142,8 +142,13 @@ describe("bench.md", () => {
     expect(md).toContain("within 2× of DuckDB (CPU time): worst 1.00× (1m, streaming) — met");
     expect(md).toContain("### Failed runs");
     // a table row has as many cells as the header
-    const table = md.split("\n").filter((l) => l.startsWith("| "));
-    expect(new Set(table.map((l) => l.split(" | ").length)).size).toBe(1);
+    // (each table: consecutive "| " lines)
+    const tables = md
+      .split(/\n(?!\| )[^\n]*/)
+      .map((block) => block.split("\n").filter((l) => l.startsWith("| ")));
+    for (const table of tables.filter((t) => t.length > 0)) {
+      expect(new Set(table.map((l) => l.split(" | ").length)).size).toBe(1);
+    }
     expect(md).toContain("exit code 1");
   });
 

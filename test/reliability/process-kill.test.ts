@@ -131,12 +131,14 @@ describe("SIGKILL of the CLI mid-run", () => {
       // The old rows are already deleted inside the open transaction; the kill must not let that through.
     } finally {
       cli.child.kill("SIGKILL");
+      // The backend notices the dead client once its lock wait ends, then aborts the transaction. (In the
+      // finally block, so that a failure here leaves no trigger or lock to the tests after it.)
+      await cli.done;
+      await release();
+      await waitForNoJobBackends(harness.admin);
+      await removeFaultTrigger(harness.admin, SCHEMA);
     }
     expect((await cli.done).signal).toBe("SIGKILL");
-    // The backend notices the dead client once its lock wait ends, then aborts the transaction.
-    await release();
-    await waitForNoJobBackends(harness.admin);
-    await removeFaultTrigger(harness.admin, SCHEMA);
     expect(await snapshotRows(harness.admin, SCHEMA, sourceUuid)).toEqual(before);
 
     await runCliToEnd("after");

@@ -17,6 +17,7 @@ interface BenchCliOptions {
   cache?: string;
   databaseUrl?: string;
   duckdb: boolean;
+  engineOnly: boolean;
   duckdbScales?: string;
   variants?: boolean;
   variantScale: string;
@@ -84,6 +85,7 @@ export function registerBenchCommand(program: Command): void {
     .option("--cache <dir>", `generated datasets, reused across benches (default ${defaultCacheDir()})`)
     .option("--database-url <url>", "PostgreSQL to write to (default: a throw-away embedded PostgreSQL)")
     .option("--no-duckdb", "skip the DuckDB reference runs")
+    .option("--no-engine-only", "skip the engine-alone runs (the engine without a database)")
     .option(
       "--duckdb-scales <list>",
       "run DuckDB on these scales only (default: all; it needs ~0.6 GB per 1M rows)",
@@ -105,6 +107,7 @@ export function registerBenchCommand(program: Command): void {
           cacheDir: options.cache ?? defaultCacheDir(),
           databaseUrl: options.databaseUrl ?? process.env.OCP_AGG_DATABASE_URL ?? null,
           duckdb: options.duckdb,
+          engineOnly: options.engineOnly,
           duckdbScales: options.duckdbScales === undefined ? undefined : parseScales(options.duckdbScales),
           variants: options.variants === true,
           variantScale,

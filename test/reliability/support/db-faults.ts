@@ -95,13 +95,18 @@ export async function jobBackends(admin: pg.Client): Promise<Backend[]> {
 export async function waitForBackend(
   admin: pg.Client,
   match: (backend: Backend) => boolean,
-  timeoutMs = 20_000,
+  // A CLI start on a loaded 2-core machine can take well over 20 s.
+  timeoutMs = 60_000,
 ): Promise<Backend> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = (await jobBackends(admin)).find(match);
     if (found) return found;
-    if (Date.now() > deadline) throw new Error("timed out waiting for the job's backend");
+    if (Date.now() > deadline) {
+      throw new Error(
+        `timed out waiting for the job's backend; its backends: ${JSON.stringify(await jobBackends(admin))}`,
+      );
+    }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
