@@ -247,6 +247,24 @@ const checks: Record<string, () => Promise<void>> = {
                                 from ${table(root("vm-pods"), "pod_usage")} order by 1`);
     expect(rows.map((r) => r.vm)).toEqual(["rhel9", "win11", null]);
   },
+  inventory: async () => {
+    const labelled = await query(
+      `select distinct node from ${table(root("inventory"), "node_labels")} order by 1`,
+    );
+    // orphan-0 reports no node labels, so Koku's inventory gets no node row for it.
+    expect(labelled.map((r) => r.node)).toEqual(["arm-0", "infra-0", "late-0", "master-0", "worker-0"]);
+    const firstDay = await query(`select min(interval_start)::date::varchar as d, namespace
+                                    from ${table(root("inventory"), "pod_usage")} group by namespace order by 2`);
+    expect(firstDay.find((r) => r.namespace === "batch")?.d).toBe("2025-10-03");
+    expect(firstDay.find((r) => r.namespace === "apps")?.d).toBe("2025-10-01");
+    const handles = await query(`select distinct persistentvolume as pv, csi_volume_handle as h
+                                   from ${table(root("inventory"), "storage_usage")} order by 1`);
+    expect(handles).toEqual([
+      { pv: "pv-data", h: "vol-0000000000000001" },
+      { pv: "pv-late", h: "vol-0000000000000002" },
+      { pv: "pv-scratch", h: "" },
+    ]);
+  },
   "storage-without-pod": async () => {
     const rows =
       await query(`select s.persistentvolume as pv, s.pod, s.namespace, s.node, count(p.pod) as matched

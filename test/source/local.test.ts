@@ -116,6 +116,7 @@ describe("LocalSource layout rules", () => {
     await touch(`${hourly}/month=06/other-month.parquet`);
     await touch(`${hourly}/month=15/not-a-month.parquet`);
     await touch(`data/parquet/orgA/OCP/vm_usage/source=${uuid}/year=2024/month=05/vm.parquet`);
+    await touch(`data/parquet/orgA/OCP/namespace_costs/source=${uuid}/year=2024/month=05/x.parquet`);
     await touch(
       `data/parquet/daily/orgA/OCP/storage_usage/source=${uuid}/year=2024/month=05/s.parquet`,
       "12345",
@@ -139,6 +140,7 @@ describe("LocalSource layout rules", () => {
       `data/parquet/orgA/OCP/pod_usage/source=${uuid}/year=2024/month=05/a.parquet`,
       `data/parquet/orgA/OCP/pod_usage/source=${uuid}/year=2024/month=05/day=03/c.parquet`,
       `data/parquet/orgA/OCP/pod_usage/source=${uuid}/year=2024/month=5/b.parquet`,
+      `data/parquet/orgA/OCP/vm_usage/source=${uuid}/year=2024/month=05/vm.parquet`,
     ]);
     expect(files[0]).toMatchObject({ granularity: "daily", reportType: "storage_usage", size: 5 });
     expect(files[1]).toMatchObject({ granularity: "hourly", reportType: "pod_usage", size: 1 });
