@@ -4,15 +4,17 @@
  * rows of its hourly counterpart (as Koku's ingest does per uploaded file).
  */
 import { join } from "node:path";
-import { type Granularity, REPORT_TYPES, type ReportType } from "../model.js";
+import { type AnyReportType, type Granularity, REPORT_TYPES, type ReportType } from "../model.js";
 import { DailyRollup } from "./daily-rollup.js";
+import { writeGpuVmFiles } from "./gpu-vm-output.js";
 import { HourlyRowProducer } from "./hourly-rows.js";
 import { type Compression, ParquetFileOutput } from "./parquet-output.js";
 import { columnsFor } from "./parquet-schemas.js";
 import type { DatasetSpec } from "./spec.js";
 import { uuid5 } from "./uuid5.js";
 
-export type RowCounts = Record<ReportType, { hourly: number; daily: number }>;
+export type RowCounts = Record<ReportType, { hourly: number; daily: number }> &
+  Partial<Record<"gpu_usage" | "vm_usage", { hourly: number; daily: number }>>;
 
 export interface DatasetWriteOptions {
   outDir: string;
@@ -38,7 +40,7 @@ export function partitionDir(
   outDir: string,
   spec: DatasetSpec,
   sourceUuid: string,
-  type: ReportType,
+  type: AnyReportType,
   granularity: Granularity,
 ): string {
   const tree = granularity === "daily" ? ["data", "parquet", "daily"] : ["data", "parquet"];
@@ -100,6 +102,18 @@ export function writeDataset(spec: DatasetSpec, options: DatasetWriteOptions): D
       files.push(hourly.path, daily.output.path);
     }
   }
+  const extra = writeGpuVmFiles(spec, intervals, {
+    outDir: options.outDir,
+    sourceUuid,
+    partitionDir: (type, granularity) => partitionDir(options.outDir, spec, sourceUuid, type, granularity),
+    rowGroupSize: options.rowGroupSize,
+    compression: options.compression,
+  });
+  if (spec.gpus.length > 0)
+    counts.gpu_usage = { hourly: extra.counts.gpu_usage[0], daily: extra.counts.gpu_usage[1] };
+  if (spec.vms.length > 0)
+    counts.vm_usage = { hourly: extra.counts.vm_usage[0], daily: extra.counts.vm_usage[1] };
+  files.push(...extra.files);
   return { sourceUuid, counts, files: files.sort() };
 }
 

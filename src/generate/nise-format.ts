@@ -329,6 +329,8 @@ export function parseNiseDescription(yamlText: string, options: NiseParseOptions
     namespaces: [...namespaces.values()],
     pods,
     volumes,
+    gpus: [],
+    vms: [],
   };
 }
 

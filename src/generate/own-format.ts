@@ -109,6 +109,37 @@ const volumeInput = z.object({
   active_until: dateText.optional(),
 });
 
+const gpuInput = z.object({
+  node: z.string(),
+  namespace: z.string(),
+  pod: z.string(),
+  gpu_uuid: z.string(),
+  vendor: z.string().default("nvidia"),
+  model: z.string().default("Tesla T4"),
+  memory_mib: z.number().default(15360),
+  mig_instance_id: z.string().nullable().default(""),
+  mig_profile: z.string().nullable().default(""),
+  mig_strategy: z.string().nullable().default(""),
+  mig_slice_count: z.number().int().nullable().default(null),
+  gpu_max_slices: z.number().int().nullable().default(null),
+  mig_memory_mib: z.number().nullable().default(null),
+  uptime_seconds: z.number().min(0).max(3600).default(3600),
+  active_from: dateText.optional(),
+  active_until: dateText.optional(),
+});
+
+const vmInput = z.object({
+  name: z.string(),
+  namespace: z.string(),
+  node: z.string(),
+  cpu_request_cores: z.number().default(2),
+  memory_request_gib: z.number().default(4),
+  pvcs: z.array(z.string()).default([]),
+  labels: labelsInput,
+  active_from: dateText.optional(),
+  active_until: dateText.optional(),
+});
+
 export const ownDescriptionSchema = z.object({
   name: z.string(),
   description: z.string().default(""),
@@ -138,12 +169,17 @@ export const ownDescriptionSchema = z.object({
     .object({
       node_role: z.boolean().default(false),
       daily_effective_usage: z.enum(["given", "omitted", "mixed"]).default("given"),
+      /** false: an operator before 4.0, which sends no vm_usage report (Koku then reads the VMs from pods). */
+      vm_usage: z.boolean().default(true),
     })
-    .default({ node_role: false, daily_effective_usage: "given" }),
+    .default({ node_role: false, daily_effective_usage: "given", vm_usage: true }),
   nodes: z.array(nodeInput).default([]),
   namespaces: z.array(namespaceInput).default([]),
   pods: z.array(podInput).default([]),
   volumes: z.array(volumeInput).default([]),
+  gpus: z.array(gpuInput).default([]),
+  /** KubeVirt VMs; written as vm_usage rows unless `columns.vm_usage: false` (operators before 4.0). */
+  vms: z.array(vmInput).default([]),
 });
 
 export type OwnDescription = z.infer<typeof ownDescriptionSchema>;
@@ -260,6 +296,35 @@ export function ownDescriptionToSpec(d: OwnDescription): DatasetSpec {
         usageGiB: toSeries(c.usage_gib),
         labels: toLabels(c.labels),
       })),
+    })),
+    gpus: d.gpus.map((g) => ({
+      node: g.node,
+      namespace: g.namespace,
+      pod: g.pod,
+      gpuUuid: g.gpu_uuid,
+      vendor: g.vendor,
+      model: g.model,
+      memoryMib: g.memory_mib,
+      migInstanceId: g.mig_instance_id,
+      migProfile: g.mig_profile,
+      migStrategy: g.mig_strategy,
+      migSliceCount: g.mig_slice_count,
+      gpuMaxSlices: g.gpu_max_slices,
+      migMemoryMib: g.mig_memory_mib,
+      uptimeSecondsPerHour: g.uptime_seconds,
+      activeFrom: g.active_from ?? null,
+      activeUntil: g.active_until ?? null,
+    })),
+    vms: (d.columns.vm_usage ? d.vms : []).map((v) => ({
+      name: v.name,
+      namespace: v.namespace,
+      node: v.node,
+      cpuRequestCores: v.cpu_request_cores,
+      memoryRequestGiB: v.memory_request_gib,
+      pvcs: v.pvcs,
+      labels: toLabels(v.labels),
+      activeFrom: v.active_from ?? null,
+      activeUntil: v.active_until ?? null,
     })),
   };
 }

@@ -71,7 +71,9 @@ export class ParquetFileOutput {
     for (let c = 0; c < this.columns.length; c++) {
       // Typed arrays for measures and timestamps: no boxed numbers, less garbage per row group.
       this.buffers[c] =
-        this.columns[c].kind === "string" ? new Array<RowValue>(size) : new Float64Array(size);
+        this.columns[c].kind === "string" || this.columns[c].kind === "nullable-double"
+          ? new Array<RowValue>(size)
+          : new Float64Array(size);
     }
     this.buffered = 0;
   }

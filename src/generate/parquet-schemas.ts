@@ -7,7 +7,8 @@
 import type { Granularity, ReportType } from "../model.js";
 import type { SchemaElement } from "../parquet/hyparquet.js";
 
-export type ColumnKind = "timestamp" | "string" | "double";
+/** `nullable-double`: a measure that may be null (Koku's MIG numbers); the others are never null. */
+export type ColumnKind = "timestamp" | "string" | "double" | "nullable-double";
 
 export interface ColumnDef {
   name: string;
@@ -147,6 +148,7 @@ function elementFor(column: ColumnDef): SchemaElement {
         logical_type: { type: "STRING" },
       };
     case "double":
+    case "nullable-double":
       return { name: column.name, type: "DOUBLE", repetition_type: "OPTIONAL" };
   }
 }

@@ -276,5 +276,7 @@ export function scaleCluster(options: ScaleOptions): DatasetSpec {
     namespaces,
     pods,
     volumes,
+    gpus: [],
+    vms: [],
   };
 }

@@ -93,6 +93,44 @@ export interface VolumeSpec {
   activeUntil: string | null;
 }
 
+/**
+ * One GPU as a pod sees it (gpu_usage rows, after Koku's ingest: vendor `nvidia`, model name normalised, MIG
+ * numbers derived). A dedicated GPU from an operator CSV has '' in the MIG text columns and null numbers.
+ */
+export interface GpuSpec {
+  node: string;
+  namespace: string;
+  pod: string;
+  gpuUuid: string;
+  vendor: string;
+  model: string;
+  memoryMib: number;
+  /** MIG columns; null: the column is absent from the files (older operators). */
+  migInstanceId: string | null;
+  migProfile: string | null;
+  migStrategy: string | null;
+  migSliceCount: number | null;
+  gpuMaxSlices: number | null;
+  migMemoryMib: number | null;
+  /** Seconds the pod used the GPU in each hour. */
+  uptimeSecondsPerHour: number;
+  activeFrom: string | null;
+  activeUntil: string | null;
+}
+
+/** One KubeVirt VM (vm_usage rows): one row per interval and disk (claim), or one with '' without disks. */
+export interface VmSpec {
+  name: string;
+  namespace: string;
+  node: string;
+  cpuRequestCores: number;
+  memoryRequestGiB: number;
+  pvcs: string[];
+  labels: Labels | null;
+  activeFrom: string | null;
+  activeUntil: string | null;
+}
+
 export type EffectiveUsageMode = "given" | "omitted" | "mixed";
 
 export interface DatasetSpec {
@@ -126,6 +164,8 @@ export interface DatasetSpec {
   namespaces: NamespaceSpec[];
   pods: PodSpec[];
   volumes: VolumeSpec[];
+  gpus: GpuSpec[];
+  vms: VmSpec[];
 }
 
 export function staticLabels(labels: Labels | null): TimedLabels {

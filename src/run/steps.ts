@@ -5,9 +5,11 @@
  * then GPU and VM rows.
  */
 import type pg from "pg";
+import { GPU_USAGE_READ, GpuSummaryAccumulator, type GpuSummaryRow } from "../engine/gpu-summary.js";
 import { Interner } from "../engine/interner.js";
 import { type Inventory, InventoryAccumulator } from "../engine/inventory.js";
 import type { InputFile, InputSource, ReferenceData, RunParams, RunStep } from "../model.js";
+import { writeGpuSummaryRows } from "../sink/gpu-summary-table.js";
 import { type InventoryWriteCounts, writeInventory } from "../sink/inventory-tables.js";
 import type { RunTransactionSteps } from "../sink/postgres-writer.js";
 import { readReferenceData } from "../sink/reference-tables.js";
@@ -19,6 +21,7 @@ export interface StepTableCounts {
   reporting_ocp_nodes?: InventoryWriteCounts["nodes"];
   reporting_ocp_pvcs?: InventoryWriteCounts["pvcs"];
   reporting_ocp_projects?: InventoryWriteCounts["projects"];
+  reporting_ocp_gpu_summary_p?: { deleted: number; inserted: number };
 }
 
 export interface PreparedSteps {
@@ -67,6 +70,19 @@ export async function prepareRunSteps(options: PrepareStepsOptions): Promise<Pre
     }
   }
 
+  let gpuRows: GpuSummaryRow[] | null = null;
+  if (steps.includes("gpu")) {
+    const gpuFiles = files.filter((f) => f.reportType === "gpu_usage");
+    // Koku's usage-only query needs the source's cluster id; its UI loop still clears the range.
+    if (run.clusterId === null) {
+      if (gpuFiles.length > 0)
+        skipped.push({ step: "gpu", reason: "no cluster id (--cluster-id): GPU rows need it" });
+      gpuRows = [];
+    } else {
+      gpuRows = await computeGpuRows(options.source, files, run, options.reference);
+    }
+  }
+
   let summaryReference = options.reference;
   const transaction: RunTransactionSteps = {
     beforeSummary: async (client: pg.Client) => {
@@ -88,7 +104,40 @@ export async function prepareRunSteps(options: PrepareStepsOptions): Promise<Pre
       }
     },
   };
+  transaction.afterSummary = async (client: pg.Client) => {
+    if (gpuRows !== null) {
+      tables.reporting_ocp_gpu_summary_p = await writeGpuSummaryRows(
+        client,
+        { schema, sourceUuid: run.sourceUuid, startDate: run.startDate, endDate: run.endDate },
+        gpuRows,
+      );
+    }
+  };
   return { transaction, summaryReference: () => summaryReference, tables, skipped };
+}
+
+/**
+ * GPU usage rows: trino reads the daily GPU table, onprem the hourly line items (each falls back to the other
+ * tree when its own has no files).
+ */
+export async function computeGpuRows(
+  source: InputSource,
+  files: readonly InputFile[],
+  run: RunParams,
+  reference: ReferenceData,
+): Promise<GpuSummaryRow[]> {
+  const interner = new Interner();
+  const acc = new GpuSummaryAccumulator(interner, run, reference.costCategories);
+  const kind = (name: string) =>
+    name === "interval_start" ? "timestamp" : GPU_USAGE_READ.numeric.has(name) ? "double" : "string";
+  await scanFiles(
+    source,
+    filesOf(files, "gpu_usage", run.kokuSql === "onprem" ? "hourly" : "daily"),
+    columnRequests(GPU_USAGE_READ.required, GPU_USAGE_READ.optional, kind),
+    interner,
+    (batch) => acc.add(batch),
+  );
+  return acc.finish();
 }
 
 /** Koku's three inventory queries over the daily trees (hourly when a type has no daily files). */

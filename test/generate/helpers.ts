@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
-import type { ReportType } from "../../src/model.js";
+import type { AnyReportType as ReportType } from "../../src/model.js";
 
 let connection: DuckDBConnection | undefined;
 
