@@ -8,11 +8,13 @@ import type pg from "pg";
 import { GPU_USAGE_READ, GpuSummaryAccumulator, type GpuSummaryRow } from "../engine/gpu-summary.js";
 import { Interner } from "../engine/interner.js";
 import { type Inventory, InventoryAccumulator } from "../engine/inventory.js";
+import { VmPodClaimsAccumulator, VmReportAccumulator } from "../engine/vm-inputs.js";
 import type { InputFile, InputSource, ReferenceData, RunParams, RunStep } from "../model.js";
 import { writeGpuSummaryRows } from "../sink/gpu-summary-table.js";
 import { type InventoryWriteCounts, writeInventory } from "../sink/inventory-tables.js";
 import type { RunTransactionSteps } from "../sink/postgres-writer.js";
 import { readReferenceData } from "../sink/reference-tables.js";
+import { type VmTmpSource, writeVmSummary } from "../sink/vm-summary-table.js";
 import { columnRequests, filesOf, scanFiles } from "./scan.js";
 
 /** Rows written per table, as the run report lists them. */
@@ -22,6 +24,7 @@ export interface StepTableCounts {
   reporting_ocp_pvcs?: InventoryWriteCounts["pvcs"];
   reporting_ocp_projects?: InventoryWriteCounts["projects"];
   reporting_ocp_gpu_summary_p?: { deleted: number; inserted: number };
+  reporting_ocp_vm_summary_p?: { deleted: number; inserted: number };
 }
 
 export interface PreparedSteps {
@@ -83,6 +86,20 @@ export async function prepareRunSteps(options: PrepareStepsOptions): Promise<Pre
     }
   }
 
+  let vmSource: VmTmpSource | null = null;
+  if (steps.includes("vm")) {
+    const has = (type: string) => files.some((f) => f.reportType === type);
+    // Koku skips the VM step (no delete either) when the source has no daily pod or storage data.
+    if (!has("pod_usage") || !has("storage_usage")) {
+      skipped.push({
+        step: "vm",
+        reason: "no pod_usage or storage_usage files (Koku skips the VM step then)",
+      });
+    } else {
+      vmSource = await computeVmTmpSource(options.source, files);
+    }
+  }
+
   let summaryReference = options.reference;
   const transaction: RunTransactionSteps = {
     beforeSummary: async (client: pg.Client) => {
@@ -112,6 +129,13 @@ export async function prepareRunSteps(options: PrepareStepsOptions): Promise<Pre
         gpuRows,
       );
     }
+    if (vmSource !== null) {
+      tables.reporting_ocp_vm_summary_p = await writeVmSummary(
+        client,
+        { schema, sourceUuid: run.sourceUuid, startDate: run.startDate, endDate: run.endDate },
+        vmSource,
+      );
+    }
   };
   return { transaction, summaryReference: () => summaryReference, tables, skipped };
 }
@@ -138,6 +162,54 @@ export async function computeGpuRows(
     (batch) => acc.add(batch),
   );
   return acc.finish();
+}
+
+/**
+ * The Parquet half of Koku's VM temporary table: from the vm_usage report when the source has one (hourly
+ * rows), otherwise the (claim, VM) pairs of the daily pod and storage rows (the pod fallback).
+ */
+export async function computeVmTmpSource(
+  source: InputSource,
+  files: readonly InputFile[],
+): Promise<VmTmpSource> {
+  const interner = new Interner();
+  const kind = (name: string) =>
+    name === "interval_start"
+      ? "timestamp"
+      : name === "vm_cpu_request_cores" || name === "vm_memory_request_bytes"
+        ? "double"
+        : "string";
+  if (files.some((f) => f.reportType === "vm_usage")) {
+    const acc = new VmReportAccumulator(interner);
+    await scanFiles(
+      source,
+      filesOf(files, "vm_usage", "hourly"),
+      columnRequests(
+        ["interval_start", "vm_name", "node", "vm_cpu_request_cores", "vm_memory_request_bytes"],
+        ["vm_persistentvolumeclaim_name"],
+        kind,
+      ),
+      interner,
+      (batch) => acc.add(batch),
+    );
+    return { kind: "vm-report", rows: acc.finish() };
+  }
+  const acc = new VmPodClaimsAccumulator(interner);
+  await scanFiles(
+    source,
+    filesOf(files, "storage_usage", "daily"),
+    columnRequests(["pod", "persistentvolumeclaim"], [], kind),
+    interner,
+    (batch) => acc.addStorage(batch),
+  );
+  await scanFiles(
+    source,
+    filesOf(files, "pod_usage", "daily"),
+    columnRequests(["pod", "pod_labels"], [], kind),
+    interner,
+    (batch) => acc.addPods(batch),
+  );
+  return { kind: "pods", claims: acc.finish() };
 }
 
 /** Koku's three inventory queries over the daily trees (hourly when a type has no daily files). */

@@ -2,7 +2,7 @@
  * Each named scenario produces the property it claims, checked on the written files with DuckDB.
  * Every listed scenario must have a check here (the last test enforces it).
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type GenerateResult, generateDataset, listScenarios } from "../../src/generate/index.js";
@@ -336,6 +336,30 @@ const checks: Record<string, () => Promise<void>> = {
       { pod: "train-0", mig_profile: "", mig_slice_count: null, uptime: 86400 },
       { pod: "train-1", mig_profile: "", mig_slice_count: null, uptime: 43200 },
     ]);
+  },
+  "kubevirt-vms": async () => {
+    const rows = await query(`select vm_name, max(interval_start)::varchar as last,
+                                     string_agg(distinct vm_persistentvolumeclaim_name, ',' order by vm_persistentvolumeclaim_name) as pvcs
+                                from ${table(root("kubevirt-vms"), "vm_usage")} group by all order by 1`);
+    expect(rows).toEqual([
+      { vm_name: "fedora", last: "2025-10-03 23:00:00", pvcs: "" },
+      { vm_name: "old-vm", last: "2025-10-03 11:00:00", pvcs: "old-vm-rootdisk" },
+      { vm_name: "rhel9", last: "2025-10-03 23:00:00", pvcs: "rhel9-rootdisk" },
+      { vm_name: "win11", last: "2025-10-03 23:00:00", pvcs: "win11-data,win11-rootdisk" },
+    ]);
+    // Koku's daily roll-up keeps the larger claim name of a day.
+    const daily = await query(`select distinct vm_persistentvolumeclaim_name as pvc
+                                 from ${table(root("kubevirt-vms"), "vm_usage", "daily")} where vm_name = 'win11'`);
+    expect(daily).toEqual([{ pvc: "win11-rootdisk" }]);
+  },
+  "kubevirt-vms-pods-only": async () => {
+    expect(existsSync(join(root("kubevirt-vms-pods-only"), "data/parquet/org1234567/OCP/vm_usage"))).toBe(
+      false,
+    );
+    expect(existsSync(join(root("kubevirt-vms"), "data/parquet/org1234567/OCP/vm_usage"))).toBe(true);
+    const rows = await query(`select distinct json_extract_string(pod_labels, '$.vm_kubevirt_io_name') as vm
+                                from ${table(root("kubevirt-vms-pods-only"), "pod_usage")} order by 1`);
+    expect(rows.map((r) => r.vm)).toEqual(["fedora", "old-vm", "rhel9", "win11", null]);
   },
   "no-enabled-tag-keys": async () => {
     expect(generated.get("no-enabled-tag-keys")?.params.reference.enabledTagKeys).toEqual([]);
