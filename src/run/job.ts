@@ -119,6 +119,7 @@ export async function runAggregateJob(config: AppConfig, hooks: JobHooks): Promi
       reference,
       nodeRolesFromConfig: origins.nodeRoles === "config",
       schema,
+      files: listed.files,
     });
     for (const s of steps.skipped) logger.warn({ step: s.step }, `step skipped: ${s.reason}`);
     const summaryStep = config.run.steps.includes("summary");

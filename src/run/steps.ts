@@ -48,18 +48,22 @@ export interface PrepareStepsOptions {
    */
   nodeRolesFromConfig: boolean;
   schema: string;
+  /** The run's files when the caller listed them already. */
+  files?: readonly InputFile[];
 }
 
 export async function prepareRunSteps(options: PrepareStepsOptions): Promise<PreparedSteps> {
   const { run, steps, schema } = options;
   const skipped: PreparedSteps["skipped"] = [];
   const tables: StepTableCounts = {};
-  const files = await options.source.list({
-    orgId: run.orgId,
-    sourceUuid: run.sourceUuid,
-    year: run.year,
-    month: run.month,
-  });
+  const files =
+    options.files ??
+    (await options.source.list({
+      orgId: run.orgId,
+      sourceUuid: run.sourceUuid,
+      year: run.year,
+      month: run.month,
+    }));
 
   let inventory: Inventory | null = null;
   if (steps.includes("inventory")) {

@@ -2,7 +2,7 @@
  * The GPU step against a real PostgreSQL: reporting_ocp_gpu_summary_p from the generator's "gpu-nodes"
  * scenario in both renderings, replaced (not duplicated) by a re-run, in the run's transaction.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -117,20 +117,18 @@ describe("GPU step", () => {
     expect(report.tables.reporting_ocp_gpu_summary_p).toBeUndefined();
     expect((await gpuRows("org_gpu_t")).length).toBe(5);
 
-    const other = await generateDataset({ out: join(workDir, "nogpu"), scenario: "storage" });
-    const base = datasetOverrides(other.params, other.dir);
+    // The same cluster without its gpu_usage files (e.g. the GPUs were removed): Koku's loop still clears the range.
+    const copy = join(workDir, "nogpu");
+    cpSync(dataset.dir, copy, { recursive: true });
+    for (const tree of ["data/parquet", "data/parquet/daily"]) {
+      rmSync(join(copy, tree, "org1234567/OCP/gpu_usage"), { recursive: true, force: true });
+    }
+    const base = datasetOverrides(dataset.params, copy);
     const config = loadConfig({
       env: {},
       overrides: {
         ...base,
-        run: {
-          ...base.run,
-          sourceUuid: dataset.params.run.sourceUuid,
-          startDate: "2025-11-01",
-          endDate: "2025-11-01",
-          year: "2025",
-          month: "11",
-        },
+        run: { ...base.run, startDate: "2025-11-01", endDate: "2025-11-01" },
         database: { url: db.url, schema: "org_gpu_t" },
       },
     });
