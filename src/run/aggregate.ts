@@ -1,8 +1,8 @@
 /**
- * One run, end to end in memory: list the files of a source/month, read them row group by row group (only the
- * needed columns), feed the engine, return the summary rows. Streaming mode keeps at most a couple of decoded
- * row groups alive; in-memory mode decodes every row group first and then feeds the same engine in the same
- * order, so both give identical rows.
+ * One run: list the files of a source/month, read them row group by row group (only the needed columns), feed
+ * the engine, produce the summary rows day by day (aggregateByDay, the one entry point). Streaming mode keeps at
+ * most a couple of decoded row groups alive; in-memory mode decodes every row group first and then feeds the
+ * same engine in the same order, so both give identical rows.
  */
 
 import {
@@ -54,23 +54,30 @@ export interface AggregateOptions {
   /** Decode on a worker thread while this thread aggregates (default: when the compiled worker exists). */
   decodeThread?: boolean;
   onProgress?: (progress: AggregateProgress) => void;
+  /**
+   * false: one engine pass over the whole range even where day windows apply. Only for tests that check the
+   * windows give the rows one pass gives.
+   */
+  dayWindows?: boolean;
   /** The source's files of the run's month when the caller already listed them (and how long that took). */
   listed?: { files: InputFile[]; seconds: number };
 }
 
-export interface AggregateResult {
-  /** The summary per day; iterate `rowsByDay()` to stream rows without holding them all. */
-  output: EngineOutput;
-  /** Every row, in canonical order (built on first access; prefer rowsByDay for large runs). */
-  readonly rows: SummaryRow[];
-  rowsByDay(): Generator<SummaryRow[]>;
-  /** Rows by kind; complete once every day has been produced (through rows or rowsByDay). */
+/** Totals of a run: complete once every day's rows have been produced. */
+export interface AggregateTotals {
   counts: { pod: number; storage: number; unallocated: number };
   stats: EngineStats;
   files: { location: string; reportType: string; hourly: boolean; rowGroups: number; rows: number }[];
   inputRows: number;
   bytesRead: number;
   seconds: { list: number; read: number; aggregate: number; finish: number };
+  /** Engine passes (day windows, see planWindows); 1 = the whole range at once. */
+  windows: number;
+}
+
+/** Every row of a run, in canonical order, with its totals. */
+export interface AggregateResult extends AggregateTotals {
+  rows: SummaryRow[];
 }
 
 interface OpenedFile {
@@ -91,7 +98,7 @@ interface PreparedRun {
   tasks: RowGroupTask[];
   deriveNodeRoles: boolean;
   progress: AggregateProgress;
-  seconds: AggregateResult["seconds"];
+  seconds: AggregateTotals["seconds"];
 }
 
 async function prepare(options: AggregateOptions): Promise<PreparedRun> {
@@ -225,7 +232,7 @@ function tasksOf(prepared: PreparedRun, run: RunParams): RowGroupTask[] {
   return prepared.tasks.filter((t) => t.lastDay >= firstDay && t.firstDay <= lastDay);
 }
 
-function fileSummaries(prepared: PreparedRun): AggregateResult["files"] {
+function fileSummaries(prepared: PreparedRun): AggregateTotals["files"] {
   return prepared.opened.map((o) => ({
     location: o.plan.file.location,
     reportType: o.plan.input,
@@ -235,66 +242,24 @@ function fileSummaries(prepared: PreparedRun): AggregateResult["files"] {
   }));
 }
 
-/** All days in one engine pass; rows are built per day when asked for. */
-export async function aggregate(options: AggregateOptions): Promise<AggregateResult> {
-  const prepared = await prepare(options);
-  const dictionary = createEngineDictionary(options.run, options.reference);
-  const decoder = createDecoder(options, dictionary);
-  let output: EngineOutput;
-  try {
-    output = await runPass(prepared, options, options.run, dictionary, decoder);
-  } finally {
-    await decoder.close();
-  }
-  const { seconds } = prepared;
-  let all: SummaryRow[] | null = null;
-  // Producing a day's rows is part of the finish phase, wherever the caller consumes them.
-  function* rowsByDay(): Generator<SummaryRow[]> {
-    for (const day of output.days) {
-      const start = performance.now();
-      const rows = output.rowsOfDay(day);
-      seconds.finish += (performance.now() - start) / 1000;
-      yield rows;
-    }
-  }
-  return {
-    output,
-    get rows() {
-      if (all === null) {
-        all = [];
-        for (const rows of rowsByDay()) for (const row of rows) all.push(row);
-      }
-      return all;
-    },
-    rowsByDay,
-    counts: output.counts,
-    stats: output.stats,
-    files: fileSummaries(prepared),
-    inputRows: prepared.opened.reduce((n, o) => n + o.handle.numRows, 0),
-    bytesRead: prepared.progress.bytes,
-    seconds,
-  };
-}
-
 export interface StreamedAggregate {
   /** Rows of each day in canonical order; consuming it drives the reading. */
   days: AsyncGenerator<SummaryRow[]>;
   /** Totals so far (complete once `days` is exhausted). */
-  totals(): {
-    counts: { pod: number; storage: number; unallocated: number };
-    stats: EngineStats;
-    files: AggregateResult["files"];
-    inputRows: number;
-    bytesRead: number;
-    seconds: AggregateResult["seconds"];
-    windows: number;
-  };
+  totals(): AggregateTotals;
 }
 
-/** The run as a stream of day row sets, in windows where possible (see planWindows). */
+/**
+ * THE entry point of the engine over an input: the run as a stream of day row sets, in day windows where the
+ * files allow it (see planWindows). `aggregate` writes with it and `verify` and the tests check it, so what is
+ * checked is what is written.
+ */
 export async function aggregateByDay(options: AggregateOptions): Promise<StreamedAggregate> {
   const prepared = await prepare(options);
-  const windows = planWindows(prepared.tasks, prepared.deriveNodeRoles, options.run);
+  const windows =
+    options.dayWindows === false
+      ? [options.run]
+      : planWindows(prepared.tasks, prepared.deriveNodeRoles, options.run);
   if (windows.length > 1) {
     // label files and boundary row groups are read once per window they overlap
     prepared.progress.totalRowGroups = windows.reduce((n, w) => n + tasksOf(prepared, w).length, 0);
@@ -338,4 +303,12 @@ export async function aggregateByDay(options: AggregateOptions): Promise<Streame
       windows: windows.length,
     }),
   };
+}
+
+/** aggregateByDay with every row collected in memory (verify, tests): the same passes, the same rows. */
+export async function aggregate(options: AggregateOptions): Promise<AggregateResult> {
+  const stream = await aggregateByDay(options);
+  const rows: SummaryRow[] = [];
+  for await (const day of stream.days) for (const row of day) rows.push(row);
+  return { rows, ...stream.totals() };
 }

@@ -18,6 +18,8 @@ export interface VerifyOptions {
   run: RunParams;
   reference: ReferenceData;
   mode?: RunMode;
+  /** Row groups decoded ahead in streaming mode, as `aggregate` is configured (performance.read_ahead_row_groups). */
+  readAhead?: number;
   compare?: CompareOptions;
   /** Where S3 objects are copied for the reference (default: a new folder under the OS temp dir). */
   workDir?: string;
@@ -85,7 +87,14 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
   try {
     let t = performance.now();
     log(`engine: aggregating ${source.describe()} (${options.mode ?? "streaming"})`);
-    const engine = await aggregate({ source, run, reference, mode: options.mode });
+    // The very path `aggregate` writes with (day windows included); only the rows are kept instead of copied.
+    const engine = await aggregate({
+      source,
+      run,
+      reference,
+      mode: options.mode,
+      readAhead: options.readAhead,
+    });
     const engineSeconds = (performance.now() - t) / 1000;
 
     t = performance.now();

@@ -80,6 +80,7 @@ export async function runVerifyJob(
       run,
       reference,
       mode: config.performance.mode,
+      readAhead: config.performance.readAheadRowGroups,
       log: options.log,
     });
     return { ...result, run, input: source.describe(), referenceOrigins: origins };

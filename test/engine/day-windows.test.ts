@@ -28,7 +28,8 @@ describe("day windows", () => {
     expect(reference.nodeRoles).not.toBeNull();
 
     let source = new LocalSource(dataset.dir);
-    const single = await aggregate({ source, run, reference });
+    const single = await aggregate({ source, run, reference, dayWindows: false });
+    expect(single.windows).toBe(1);
     const expected = JSON.stringify(single.rows);
     await source.close();
 

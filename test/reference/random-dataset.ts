@@ -112,6 +112,11 @@ export const randomDataset = fc.record({
   namespaceLabels: fc.array(namespaceLabelRow, { maxLength: 4 }),
   /** Which of two files each row goes to (same day split across files must not matter). */
   fileSplit: fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }),
+  /**
+   * One file per day instead (as Koku's operator uploads): with node roles given, a multi-day run then goes
+   * through day windows (run/day-windows.ts planWindows), the path production takes on such data.
+   */
+  filePerDay: fc.boolean(),
   withNodeRoleColumn: fc.boolean(),
   withStorageOptionalColumns: fc.boolean(),
   enabledTagKeys: fc.subarray(LABEL_KEYS.filter((k) => k !== "vm_kubevirt_io_name")),
@@ -254,10 +259,18 @@ export function writeRandomDataset(
       `month=${pad(ds.month.month)}`,
     );
     mkdirSync(dir, { recursive: true });
-    const parts: Record<string, Cell>[][] = [[], []];
-    for (const row of typeRows) parts[ds.fileSplit[splitIndex++ % ds.fileSplit.length] ? 1 : 0].push(row);
+    const parts: Record<string, Cell>[][] = ds.filePerDay ? [] : [[], []];
+    for (const row of typeRows) {
+      if (ds.filePerDay) {
+        const day = (row.interval_start as Date).getUTCDate();
+        parts[day] = parts[day] ?? [];
+        parts[day].push(row);
+      } else {
+        parts[ds.fileSplit[splitIndex++ % ds.fileSplit.length] ? 1 : 0].push(row);
+      }
+    }
     parts.forEach((part, i) => {
-      if (part.length === 0) return;
+      if (!part || part.length === 0) return;
       const path = join(dir, `part-${i}.parquet`);
       writeRowsParquet(path, part);
       files[type].hourly.push(path);
