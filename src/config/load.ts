@@ -118,6 +118,14 @@ function assemble(resolved: ResolvedSettings): AppConfig {
     },
     reference: { enabledTagKeys: null, costCategories: null, nodeRoles: null },
     logging: { level: "info", format: "auto", progress: "auto" },
+    ocpOnAws: {
+      awsSourceUuid: null,
+      billId: null,
+      markup: 0,
+      distribution: "cpu",
+      awsEnabledTagKeys: null,
+      sharedOcpSources: [],
+    },
     queue: { url: null, schema: "pgboss" },
     job: { retryLimit: 0, retryDelaySeconds: 0, timeoutSeconds: 0, heartbeatSeconds: 0 },
     worker: {

@@ -71,6 +71,16 @@ export interface AppConfig {
     nodeRoles: NodeRoleSetting[] | null;
   };
   logging: { level: LogLevel; format: LogFormat; progress: ProgressSetting };
+  /** The `ocp-on-aws` command (the OCP source, cluster and days come from `run`). */
+  ocpOnAws: {
+    awsSourceUuid: string | null;
+    billId: number | null;
+    markup: number;
+    distribution: "cpu" | "memory";
+    awsEnabledTagKeys: string[] | null;
+    /** `UUID=CLUSTER_ID[:ALIAS]` of the other clusters on the same AWS account. */
+    sharedOcpSources: string[];
+  };
   /** The job queue of `submit` and `worker` (pg-boss tables); url null → the output database. */
   queue: { url: string | null; schema: string };
   /** Policy each submitted job carries (set by `submit`; a worker cannot change it for queued jobs). */
@@ -202,6 +212,12 @@ function parseJsonList(text: string): unknown {
   }
 }
 
+/** A finite number >= 0 (e.g. a markup fraction). */
+export const nonNegativeNumber: ValueKind = {
+  schema: z.number({ error: "expected a number >= 0" }).min(0, { error: "expected a number >= 0" }),
+  fromText: (text) => (text.trim() !== "" && Number.isFinite(Number(text)) ? Number(text) : text),
+};
+
 export const stringListKind: ValueKind = {
   schema: z.array(z.string({ error: "expected text" }), { error: "expected a list of strings" }).nullable(),
   fromText(text) {
@@ -300,6 +316,14 @@ export const appConfigSchema = z.object({
     level: z.enum(["trace", "debug", "info", "warn", "error"]),
     format: z.enum(["auto", "json", "pretty"]),
     progress: z.enum(["auto", "on", "off"]),
+  }),
+  ocpOnAws: z.object({
+    awsSourceUuid: z.string().nullable(),
+    billId: z.number().int().nullable(),
+    markup: z.number(),
+    distribution: z.enum(["cpu", "memory"]),
+    awsEnabledTagKeys: z.array(z.string()).nullable(),
+    sharedOcpSources: z.array(z.string()),
   }),
   queue: z.object({ url: z.string().nullable(), schema: z.string() }),
   job: z.object({

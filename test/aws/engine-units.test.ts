@@ -8,7 +8,9 @@ import { concatMapTexts, filterMapText, matchedTagString } from "../../src/aws/e
 import { dateRangePairs } from "../../src/aws/engine/ocp-on-aws-engine.js";
 import { resourceTagsText } from "../../src/aws/generate/cur-rows.js";
 import type { AwsDailyRow } from "../../src/aws/model.js";
-import { ocpOnAwsParamsFrom } from "../../src/cli/commands/ocp-on-aws.js";
+import { resolveOcpOnAwsParams } from "../../src/aws/run/ocp-on-aws-params.js";
+import { type OcpOnAwsCliOptions, ocpOnAwsOverrides } from "../../src/cli/commands/ocp-on-aws.js";
+import { loadConfig } from "../../src/config/index.js";
 
 describe("date_range_pair (TRINO_DATE_STEP 5)", () => {
   it("splits a month like Koku: first chunk 6 days, then 5-day chunks, the last one short", () => {
@@ -156,7 +158,10 @@ describe("the final split", () => {
   });
 });
 
-describe("ocp-on-aws options", () => {
+const ocpOnAwsParamsFrom = (o: OcpOnAwsCliOptions, env: Record<string, string> = {}) =>
+  resolveOcpOnAwsParams(loadConfig({ env, overrides: ocpOnAwsOverrides(o) }));
+
+describe("ocp-on-aws options and config keys", () => {
   const good = {
     sourceUuid: "a",
     ocpSourceUuid: "b",
@@ -175,10 +180,22 @@ describe("ocp-on-aws options", () => {
       "cpu",
     ]);
   });
-  it("names the option of every bad value", () => {
-    expect(() => ocpOnAwsParamsFrom({ ...good, markup: "-1" })).toThrow(/--markup/);
-    expect(() => ocpOnAwsParamsFrom({ ...good, distribution: "gpu" })).toThrow(/--distribution/);
+  it("names the key or option of every bad or missing value", () => {
+    expect(() => ocpOnAwsParamsFrom({ ...good, markup: "-1" })).toThrow(/ocp_on_aws\.markup/);
+    expect(() => ocpOnAwsParamsFrom({ ...good, distribution: "gpu" })).toThrow(/ocp_on_aws\.distribution/);
     expect(() => ocpOnAwsParamsFrom({ ...good, startDate: "2025-11-01" })).toThrow(/--start-date/);
     expect(() => ocpOnAwsParamsFrom({ ...good, billId: undefined })).toThrow(/--bill-id/);
+  });
+  it("takes the AWS side from the environment (config keys) when no option is given", () => {
+    const p = ocpOnAwsParamsFrom(
+      { ...good, billId: undefined, sourceUuid: undefined },
+      {
+        OCP_AGG_AWS_BILL_ID: "9",
+        OCP_AGG_AWS_SOURCE_UUID: "aws-1",
+        OCP_AGG_AWS_MARKUP: "0.25",
+        OCP_AGG_AWS_DISTRIBUTION: "memory",
+      },
+    );
+    expect([p.billId, p.awsSourceUuid, p.markup, p.distribution]).toEqual([9, "aws-1", 0.25, "memory"]);
   });
 });

@@ -28,6 +28,14 @@ describe("defaults", () => {
       },
       reference: { enabledTagKeys: null, costCategories: null, nodeRoles: null },
       logging: { level: "info", format: "auto", progress: "auto" },
+      ocpOnAws: {
+        awsSourceUuid: null,
+        billId: null,
+        markup: 0,
+        distribution: "cpu",
+        awsEnabledTagKeys: null,
+        sharedOcpSources: [],
+      },
       queue: { url: null, schema: "pgboss" },
       job: { retryLimit: 3, retryDelaySeconds: 30, timeoutSeconds: 900, heartbeatSeconds: 20 },
       worker: {

@@ -2,10 +2,10 @@
 import type { Command } from "commander";
 import { listAwsScenarios } from "../../aws/generate/cur-scenario.js";
 import { generateOcpOnAwsDataset } from "../../aws/generate/index.js";
-import type { Distribution, OcpOnAwsParams } from "../../aws/model.js";
 import { runOcpOnAwsJob } from "../../aws/run/ocp-on-aws-job.js";
+import { resolveOcpOnAwsParams, sharedSourceFrom } from "../../aws/run/ocp-on-aws-params.js";
 import { verifyOcpOnAws } from "../../aws/verify/verify-ocp-on-aws.js";
-import { UsageError } from "../../config/index.js";
+import { type ConfigOverrides, UsageError } from "../../config/index.js";
 import { commandContext, defined, runCommand } from "../run-context.js";
 
 export interface OcpOnAwsCliOptions {
@@ -37,8 +37,6 @@ export interface OcpOnAwsCliOptions {
   json?: boolean;
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 function required(value: string | undefined, option: string): string {
   if (value === undefined || value === "") throw new UsageError(`${option} is required`);
   return value;
@@ -51,55 +49,34 @@ function integer(value: string | undefined, option: string, min: number, max: nu
   return n;
 }
 
-/** The run's parameters from the options; every bad value is a usage error naming the option. */
-export function ocpOnAwsParamsFrom(o: OcpOnAwsCliOptions): OcpOnAwsParams {
-  const year = integer(o.year, "--year", 1, 9999);
-  const month = integer(o.month, "--month", 1, 12);
-  const mm = String(month).padStart(2, "0");
-  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  const startDate = o.startDate ?? `${year}-${mm}-01`;
-  const endDate = o.endDate ?? `${year}-${mm}-${String(last).padStart(2, "0")}`;
-  for (const [date, option] of [
-    [startDate, "--start-date"],
-    [endDate, "--end-date"],
-  ] as const) {
-    if (!ISO_DATE.test(date) || !date.startsWith(`${year}-${mm}-`) || Number.isNaN(Date.parse(date))) {
-      throw new UsageError(`${option} must be a YYYY-MM-DD day of ${year}-${mm}, got ${date}`);
-    }
-  }
-  if (startDate > endDate) throw new UsageError(`--start-date ${startDate} is after --end-date ${endDate}`);
-  const markup = o.markup === undefined ? 0 : Number(o.markup);
-  if (!Number.isFinite(markup) || markup < 0)
-    throw new UsageError(`--markup must be a fraction >= 0 (0.1 = 10 %), got ${o.markup}`);
-  const distribution = (o.distribution ?? "cpu") as Distribution;
-  if (distribution !== "cpu" && distribution !== "memory") {
-    throw new UsageError(`--distribution must be cpu or memory, got ${o.distribution}`);
-  }
-  return {
-    awsSourceUuid: required(o.sourceUuid, "--source-uuid"),
-    ocpSourceUuid: required(o.ocpSourceUuid, "--ocp-source-uuid"),
-    year,
-    month,
-    startDate,
-    endDate,
-    clusterId: required(o.clusterId, "--cluster-id"),
-    clusterAlias: o.clusterAlias ?? null,
-    billId: integer(o.billId, "--bill-id", 1, 2 ** 31 - 1),
-    reportPeriodId: integer(o.reportPeriodId, "--report-period-id", 1, 2 ** 31 - 1),
-    markup,
-    distribution,
-  };
-}
-
-/** `UUID=CLUSTER_ID[:ALIAS]` → a shared OCP source. */
-export function sharedSourceFrom(text: string): {
-  sourceUuid: string;
-  clusterId: string;
-  clusterAlias: string | null;
-} {
-  const match = /^([^=]+)=([^:]+)(?::(.*))?$/.exec(text);
-  if (!match) throw new UsageError(`--shared-ocp-source must be UUID=CLUSTER_ID[:ALIAS], got ${text}`);
-  return { sourceUuid: match[1], clusterId: match[2], clusterAlias: match[3] ?? null };
+/** Options → config overrides: the OCP side goes to run.*, the AWS side to ocp_on_aws.*. */
+export function ocpOnAwsOverrides(o: OcpOnAwsCliOptions): ConfigOverrides {
+  return defined({
+    input: o.input,
+    run: {
+      sourceUuid: o.ocpSourceUuid,
+      year: o.year,
+      month: o.month,
+      startDate: o.startDate,
+      endDate: o.endDate,
+      clusterId: o.clusterId,
+      clusterAlias: o.clusterAlias,
+      reportPeriodId: o.reportPeriodId,
+      orgId: o.orgId,
+      kokuSql: o.kokuSql,
+    },
+    ocpOnAws: {
+      awsSourceUuid: o.sourceUuid,
+      billId: o.billId,
+      markup: o.markup,
+      distribution: o.distribution,
+      awsEnabledTagKeys: o.awsEnabledTagKeys,
+      sharedOcpSources: o.sharedOcpSource,
+    },
+    database: { url: o.databaseUrl, schema: o.schema },
+    embedded: { dataDir: o.dataDir },
+    logging: { level: o.logLevel, format: o.logFormat },
+  });
 }
 
 export function registerOcpOnAwsCommand(program: Command): void {
@@ -125,13 +102,11 @@ export function registerOcpOnAwsCommand(program: Command): void {
     .option("--report-period-id <n>", "Koku's OCP report period id")
     .option(
       "--markup <fraction>",
-      "markup as a fraction of cost (0.1 = 10 %; Koku: AWS cost model markup / 100)",
-      "0",
+      "markup as a fraction of cost (0.1 = 10 %; Koku: AWS cost model markup / 100; default 0)",
     )
     .option(
       "--distribution <cpu|memory>",
-      "how instance cost is split over pods (Koku: the OCP cost model's)",
-      "cpu",
+      "how instance cost is split over pods (Koku: the OCP cost model's; default cpu)",
     )
     .option(
       "--aws-enabled-tag-keys <k1,k2>",
@@ -158,23 +133,10 @@ export function registerOcpOnAwsCommand(program: Command): void {
     .option("--json", "print the run report as JSON on stdout")
     .action((options: OcpOnAwsCliOptions) =>
       runCommand(async () => {
-        const params = ocpOnAwsParamsFrom(options);
-        const { config, logger } = commandContext(
-          options.config,
-          defined({
-            input: options.input,
-            run: { orgId: options.orgId, kokuSql: options.kokuSql },
-            database: { url: options.databaseUrl, schema: options.schema },
-            embedded: { dataDir: options.dataDir },
-            logging: { level: options.logLevel, format: options.logFormat },
-          }),
-        );
-        const keys =
-          options.awsEnabledTagKeys
-            ?.split(",")
-            .map((k) => k.trim())
-            .filter((k) => k !== "") ?? null;
-        const sharedOcpSources = (options.sharedOcpSource ?? []).map(sharedSourceFrom);
+        const { config, logger } = commandContext(options.config, ocpOnAwsOverrides(options));
+        const params = resolveOcpOnAwsParams(config);
+        const keys = config.ocpOnAws.awsEnabledTagKeys;
+        const sharedOcpSources = config.ocpOnAws.sharedOcpSources.map(sharedSourceFrom);
         if (options.verify) {
           const verified = await verifyOcpOnAws(config, {
             params,
