@@ -276,6 +276,7 @@ describe("workers on the job queue", () => {
     expect(killed.retryCount).toBeGreaterThanOrEqual(1);
     const [retried] = await boss.findJobs(SUMMARY_QUEUE, { id: killedJob });
     const backAfterSeconds = (retried.startedOn.getTime() - killedAt) / 1000;
+    console.info(`the killed worker's job was retried ${backAfterSeconds.toFixed(1)} s after the SIGKILL`);
     expect(backAfterSeconds).toBeGreaterThan(0);
     expect(backAfterSeconds).toBeLessThan(HEARTBEAT_SECONDS + 40);
     expect((killed.output as { worker: string }).worker).not.toContain(`/${victim.child.pid}`);
