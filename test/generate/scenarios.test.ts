@@ -316,16 +316,6 @@ const checks: Record<string, () => Promise<void>> = {
     );
     expect(row).toEqual({ n: "96", cap: 4 * 900 });
   },
-  inventory: async () => {
-    const labelled = await query(
-      `select distinct node from ${table(root("inventory"), "node_labels")} order by 1`,
-    );
-    expect(labelled.map((r) => r.node)).toEqual(["arm-0", "infra-0", "late-0", "master-0", "worker-0"]);
-    const [late] = await query(
-      `select min(interval_start)::varchar as first from ${table(root("inventory"), "pod_usage")} where node = 'late-0'`,
-    );
-    expect(late.first).toBe("2025-10-03 00:00:00");
-  },
   "gpu-nodes": async () => {
     const rows = await query(`select pod, mig_profile, mig_slice_count, gpu_pod_uptime as uptime
                                 from ${table(root("gpu-nodes"), "gpu_usage", "daily")}
