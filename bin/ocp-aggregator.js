@@ -1,4 +1,5 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
+// V8 flags in the shebang: see src/run/node-flags.ts (env -S splits them; GNU coreutils ≥ 8.30, macOS).
 // Thin launcher: the compiled CLI lives in dist/ (built by `npm ci` through the prepare script).
 // `npx ocp-aggregator` and npm scripts run it on the Node that `npm ci` put in node_modules/.bin (the
 // devDependency "node"); started with an older system node directly, say so instead of failing obscurely.

@@ -7,6 +7,7 @@ import { loadavg } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RunReport } from "../run/job.js";
+import { NODE_FLAGS } from "../run/node-flags.js";
 import { type ChildOutcome, childFailure, parseChildJson, runChild } from "./child.js";
 import type { PreparedDataset } from "./datasets.js";
 import type { DuckdbChildResult } from "./duckdb-child.js";
@@ -117,7 +118,7 @@ export async function measureEngine(options: EngineRunOptions): Promise<BenchRun
   const env = { ...process.env, OCP_AGG_DATABASE_URL: options.databaseUrl };
   const outcome = await runChild(options.scripts.cli, args, {
     env,
-    nodeFlags: options.nodeFlags,
+    nodeFlags: [...NODE_FLAGS, ...(options.nodeFlags ?? [])],
     usagePreload: options.scripts.usagePreload,
   });
   if (outcome.exitCode !== 0) return failedEntry(base, outcome, childFailure(outcome));

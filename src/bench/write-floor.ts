@@ -3,6 +3,7 @@
  * same rows right after it (copy-floor.ts), the engine alone without a database (engine-child.ts), and their
  * summary figures and markdown section.
  */
+import { NODE_FLAGS } from "../run/node-flags.js";
 import { connect } from "../sink/connection.js";
 import { type ChildOutcome, childFailure, parseChildJson, runChild } from "./child.js";
 import { measureCopyFloor } from "./copy-floor.js";
@@ -80,7 +81,7 @@ export async function measureEngineOnly(options: EngineOnlyOptions): Promise<Ben
   const outcome: ChildOutcome = await runChild(
     options.scripts.engineOnly,
     [options.configFile, options.dataset.dir],
-    { nodeFlags: options.nodeFlags, usagePreload: options.scripts.usagePreload },
+    { nodeFlags: [...NODE_FLAGS, ...(options.nodeFlags ?? [])], usagePreload: options.scripts.usagePreload },
   );
   if (outcome.exitCode !== 0) return failedEntry(base, outcome, childFailure(outcome));
   let result: EngineChildResult;
