@@ -169,6 +169,15 @@ export const KEY_SPECS: readonly KeySpec[] = [
     doc: "which of Koku's OCP summary steps to run: summary, inventory, gpu, vm (comma-separated; default all)",
   },
   {
+    key: "run.summary_parquet",
+    target: ["run", "summaryParquet"],
+    kind: nullableTextKind,
+    default: null,
+    env: ["OCP_AGG_SUMMARY_PARQUET"],
+    option: "--summary-parquet",
+    doc: "also write the summary rows as Parquet into this local directory (the location of Koku's Hive table reporting_ocpusagelineitem_daily_summary), replacing the run's day partitions",
+  },
+  {
     key: "run.allow_empty",
     target: ["run", "allowEmpty"],
     kind: booleanKind,

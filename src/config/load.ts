@@ -98,7 +98,12 @@ const OMIT_WHEN_NULL = new Set(["s3.endpoint", "s3.access_key_id", "s3.secret_ac
 
 function assemble(resolved: ResolvedSettings): AppConfig {
   const config: AppConfig = {
-    run: { kokuSql: "trino", steps: ["summary", "inventory", "gpu", "vm"], allowEmpty: false },
+    run: {
+      kokuSql: "trino",
+      steps: ["summary", "inventory", "gpu", "vm"],
+      summaryParquet: null,
+      allowEmpty: false,
+    },
     input: null,
     s3: { region: "us-east-1", forcePathStyle: false },
     database: {

@@ -37,6 +37,8 @@ export interface AppConfig {
     kokuSql: KokuSqlFlavor;
     /** Which of Koku's OCP summary steps the run does (`--steps`); default all. */
     steps: RunStep[];
+    /** Local directory of Koku's Hive table reporting_ocpusagelineitem_daily_summary; null: no Parquet copy. */
+    summaryParquet: string | null;
     /** A run that finds no input files or no usage rows in range may replace the range with nothing. */
     allowEmpty: boolean;
   };
@@ -282,6 +284,7 @@ export const appConfigSchema = z.object({
     orgId: z.string().nullable().optional(),
     kokuSql: z.enum(["trino", "onprem"]),
     steps: z.array(z.enum(RUN_STEPS)),
+    summaryParquet: z.string().nullable(),
     allowEmpty: z.boolean(),
   }),
   input: z.string().nullable(),

@@ -12,6 +12,7 @@ import {
   type WriteSummaryResult,
   writeSummaryRows,
 } from "../sink/postgres-writer.js";
+import { SummaryParquetCopy } from "../sink/summary-parquet.js";
 import { openInputSource } from "../source/open-source.js";
 import { type AggregateProgress, aggregateByDay, type StreamedAggregate } from "./aggregate.js";
 import { openDatabase } from "./database.js";
@@ -152,6 +153,25 @@ export async function runAggregateJob(config: AppConfig, hooks: JobHooks): Promi
       const what = describeNoUsageRows(inputName, run, files);
       refuseEmptyInput(what, config.run.allowEmpty, (message) => logger.warn(message));
     };
+    // The Parquet copy is staged while the COPY streams and replaces its day partitions just before COMMIT.
+    const parquetCopy =
+      config.run.summaryParquet && summaryStep
+        ? new SummaryParquetCopy({
+            root: config.run.summaryParquet,
+            sourceUuid: run.sourceUuid,
+            startDate: run.startDate,
+            endDate: run.endDate,
+          })
+        : null;
+    const transaction: typeof steps.transaction = parquetCopy
+      ? {
+          ...steps.transaction,
+          afterSummary: async (client) => {
+            await steps.transaction.afterSummary?.(client);
+            steps.tables.summary_parquet = parquetCopy.publish();
+          },
+        }
+      : steps.transaction;
     let written: Awaited<ReturnType<typeof writeSummaryRows>>;
     try {
       written = await writeSummaryRows(
@@ -163,17 +183,18 @@ export async function runAggregateJob(config: AppConfig, hooks: JobHooks): Promi
           endDate: run.endDate,
           year: run.year,
           month: run.month,
-          steps: steps.transaction,
+          steps: transaction,
           summary: summaryStep,
           swapLockTimeoutMs: config.database.swapLockTimeoutMs,
           indexBuildMemoryMb: config.database.indexBuildMemoryMb,
         },
         async () => {
           stream = await startSummary();
-          return streamRows(stream.days, refuseEmptyRange);
+          return streamRows(stream.days, refuseEmptyRange, parquetCopy);
         },
       );
     } catch (err) {
+      parquetCopy?.discard();
       // The writer rolled back; the refusal itself is the message, not "writing failed during copy".
       if (err instanceof SummaryWriteError && err.cause instanceof EmptyInputError) throw err.cause;
       throw err;
@@ -244,7 +265,14 @@ function emptyTotals(): ReturnType<StreamedAggregate["totals"]> {
  * The rows of each day in turn: the COPY pulls them while they are produced, a day at a time. `atEnd` runs
  * after the last row, inside the transaction (it may throw to roll back).
  */
-async function* streamRows(days: AsyncIterable<SummaryRow[]>, atEnd: () => void): AsyncGenerator<SummaryRow> {
-  for await (const rows of days) yield* rows;
+async function* streamRows(
+  days: AsyncIterable<SummaryRow[]>,
+  atEnd: () => void,
+  copy: SummaryParquetCopy | null = null,
+): AsyncGenerator<SummaryRow> {
+  for await (const rows of days) {
+    if (copy) for (const row of rows) copy.add(row);
+    yield* rows;
+  }
   atEnd();
 }

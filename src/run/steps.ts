@@ -25,6 +25,8 @@ export interface StepTableCounts {
   reporting_ocp_projects?: InventoryWriteCounts["projects"];
   reporting_ocp_gpu_summary_p?: { deleted: number; inserted: number };
   reporting_ocp_vm_summary_p?: { deleted: number; inserted: number };
+  /** The Parquet copy of the summary (`--summary-parquet`): day partitions replaced, files and rows written. */
+  summary_parquet?: { days: number; files: number; rows: number };
 }
 
 export interface PreparedSteps {

@@ -8,7 +8,12 @@ describe("defaults", () => {
   it("gives a complete config with nothing configured", () => {
     const config = loadConfig({ env: {} });
     expect(config).toEqual({
-      run: { kokuSql: "trino", steps: ["summary", "inventory", "gpu", "vm"], allowEmpty: false },
+      run: {
+        kokuSql: "trino",
+        steps: ["summary", "inventory", "gpu", "vm"],
+        summaryParquet: null,
+        allowEmpty: false,
+      },
       input: null,
       s3: { region: "us-east-1", forcePathStyle: false },
       database: {
@@ -130,6 +135,7 @@ describe("the Python POC's config", () => {
       reportPeriodId: 1,
       kokuSql: "trino",
       steps: ["summary", "inventory", "gpu", "vm"],
+      summaryParquet: null,
       allowEmpty: false,
     });
     expect(config.performance).toMatchObject({ mode: "in-memory", chunkSize: 50000, columnFiltering: false });
@@ -210,6 +216,7 @@ describe("environment names", () => {
       orgId: "org1",
       kokuSql: "onprem",
       steps: ["summary", "inventory", "gpu", "vm"],
+      summaryParquet: null,
       allowEmpty: false,
     });
   });

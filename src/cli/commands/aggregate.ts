@@ -23,6 +23,7 @@ export interface AggregateCliOptions {
   mode?: string;
   kokuSql?: string;
   steps?: string;
+  summaryParquet?: string;
   logLevel?: string;
   logFormat?: string;
   progress?: string;
@@ -55,6 +56,10 @@ export function addRunOptions(command: Command): Command {
     .option("--mode <streaming|in-memory>", "streaming (bounded memory) or in-memory (read everything first)")
     .option("--koku-sql <trino|onprem>", "which Koku SQL rendering to reproduce (default trino)")
     .option("--steps <list>", "Koku's OCP summary steps to run: summary,inventory,gpu,vm (default all)")
+    .option(
+      "--summary-parquet <dir>",
+      "also write the summary rows as Parquet in Koku's Hive layout into <dir>",
+    )
     .option("--log-level <level>", "trace, debug, info, warn, error")
     .option("--log-format <auto|json|pretty>", "log format (auto: pretty on a terminal)")
     .option("--progress <auto|on|off>", "progress bar (auto: on a terminal outside CI)");
@@ -75,6 +80,7 @@ export function overridesFrom(o: AggregateCliOptions) {
       orgId: o.orgId,
       kokuSql: o.kokuSql,
       steps: o.steps,
+      summaryParquet: o.summaryParquet,
       allowEmpty: o.allowEmpty,
     },
     strict: o.strict,

@@ -1,0 +1,131 @@
+/**
+ * The Parquet copy of the summary (`--summary-parquet`): Koku's Hive layout and column types, read back by
+ * DuckDB equal to the rows in PostgreSQL; a re-run over part of the range replaces just those day partitions.
+ */
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../../src/cli/logger.js";
+import { loadConfig } from "../../src/config/index.js";
+import { loadDatasetParams } from "../../src/generate/params-file.js";
+import { SUMMARY_COLUMNS } from "../../src/model.js";
+import { datasetOverrides } from "../../src/run/dataset-config.js";
+import { runAggregateJob } from "../../src/run/job.js";
+import { listDayPartitions } from "../../src/sink/summary-parquet.js";
+import { NUMERIC_COLUMNS } from "../../src/verify/columns.js";
+import { compareRowSets, type Row } from "../../src/verify/compare.js";
+import { startTestPostgres, type TestPostgres } from "../helpers/postgres.js";
+import { readSummaryRows } from "../helpers/summary-db.js";
+
+const SAMPLE = join(import.meta.dirname, "..", "fixtures", "koku-samples", "sample-random");
+const params = loadDatasetParams(SAMPLE);
+const source = params.run.sourceUuid;
+const logger = createLogger({ level: "error", format: "json" });
+const schema = "org_pq";
+
+let db: TestPostgres;
+let client: pg.Client;
+let out: string;
+
+function configFor(extra: { startDate?: string; endDate?: string } = {}) {
+  const base = datasetOverrides(params, SAMPLE);
+  return loadConfig({
+    env: {},
+    overrides: {
+      ...base,
+      run: { ...base.run, ...extra, summaryParquet: out },
+      database: { url: db.url, schema },
+    },
+  });
+}
+
+async function duck(sql: string): Promise<Record<string, unknown>[]> {
+  const instance = await DuckDBInstance.create(":memory:");
+  const con = await instance.connect();
+  try {
+    return (await con.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
+  } finally {
+    con.closeSync();
+    instance.closeSync();
+  }
+}
+
+const files = () => `read_parquet('${out}/**/*.parquet', hive_partitioning = true)`;
+
+/** The Parquet rows in the comparison shape (the Hive table has no all_labels; PostgreSQL's is dropped too). */
+async function parquetRows(): Promise<Row[]> {
+  const columns = SUMMARY_COLUMNS.filter((c) => c !== "all_labels").map((c) => `${c}::varchar AS ${c}`);
+  const raw = await duck(`SELECT ${columns.join(", ")} FROM ${files()}`);
+  return raw.map((r) => {
+    const row = { all_labels: null } as Row;
+    for (const c of SUMMARY_COLUMNS) {
+      if (c === "all_labels") continue;
+      const v = r[c] as string | null;
+      row[c] = v === null ? null : NUMERIC_COLUMNS.has(c) ? Number(v) : v;
+    }
+    return row;
+  });
+}
+
+async function postgresRows(): Promise<Row[]> {
+  return (await readSummaryRows(client, schema, source)).map((r) => ({ ...r, all_labels: null }));
+}
+
+beforeAll(async () => {
+  out = mkdtempSync(join(tmpdir(), "ocp-summary-parquet-"));
+  db = await startTestPostgres();
+  client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+});
+
+afterAll(async () => {
+  await client?.end();
+  await db?.stop();
+  rmSync(out, { recursive: true, force: true });
+});
+
+describe("Parquet copy of the summary", () => {
+  it("writes Koku's Hive partitions and column types; DuckDB reads back the PostgreSQL rows", async () => {
+    const report = await runAggregateJob(configFor(), { logger });
+    expect(report.tables.summary_parquet).toEqual({ days: 2, files: 2, rows: report.outputRows.total });
+    expect(listDayPartitions(out, source)).toEqual(["year=2025/month=6/day=10", "year=2025/month=6/day=11"]);
+    expect(readdirSync(out).filter((n) => n.startsWith("."))).toEqual([]); // no staging left behind
+
+    const types = Object.fromEntries(
+      (await duck(`DESCRIBE SELECT * FROM ${files()}`)).map((r) => [r.column_name, r.column_type]),
+    );
+    expect(types).toMatchObject({
+      uuid: "VARCHAR",
+      report_period_id: "INTEGER",
+      usage_start: "DATE",
+      pod_labels: "VARCHAR",
+      pod_usage_cpu_core_hours: "DOUBLE",
+      cost_category_id: "INTEGER",
+      csi_volume_handle: "VARCHAR",
+    });
+    const partitions = await duck(
+      `SELECT DISTINCT source::varchar AS source, year::varchar AS year, month::varchar AS month,
+              day::varchar AS day, usage_start::varchar AS usage_start FROM ${files()} ORDER BY day`,
+    );
+    expect(partitions).toEqual([
+      { source, year: "2025", month: "6", day: "10", usage_start: "2025-06-10" },
+      { source, year: "2025", month: "6", day: "11", usage_start: "2025-06-11" },
+    ]);
+
+    const comparison = compareRowSets(await parquetRows(), await postgresRows());
+    expect(comparison.equal, comparison.report).toBe(true);
+  });
+
+  it("a re-run over one day replaces that day's partition only", async () => {
+    const before = await duck(`SELECT day::varchar AS day, count(*)::int AS n FROM ${files()} GROUP BY 1 ORDER BY 1`);
+    await runAggregateJob(configFor({ startDate: "2025-06-11", endDate: "2025-06-11" }), { logger });
+    expect(readdirSync(join(out, `source=${source}`, "year=2025", "month=6", "day=11")).length).toBe(1);
+    const after = await duck(`SELECT day::varchar AS day, count(*)::int AS n FROM ${files()} GROUP BY 1 ORDER BY 1`);
+    expect(after).toEqual(before);
+    const comparison = compareRowSets(await parquetRows(), await postgresRows());
+    expect(comparison.equal, comparison.report).toBe(true);
+  });
+});
