@@ -120,10 +120,14 @@ describe("Parquet copy of the summary", () => {
   });
 
   it("a re-run over one day replaces that day's partition only", async () => {
-    const before = await duck(`SELECT day::varchar AS day, count(*)::int AS n FROM ${files()} GROUP BY 1 ORDER BY 1`);
+    const before = await duck(
+      `SELECT day::varchar AS day, count(*)::int AS n FROM ${files()} GROUP BY 1 ORDER BY 1`,
+    );
     await runAggregateJob(configFor({ startDate: "2025-06-11", endDate: "2025-06-11" }), { logger });
     expect(readdirSync(join(out, `source=${source}`, "year=2025", "month=6", "day=11")).length).toBe(1);
-    const after = await duck(`SELECT day::varchar AS day, count(*)::int AS n FROM ${files()} GROUP BY 1 ORDER BY 1`);
+    const after = await duck(
+      `SELECT day::varchar AS day, count(*)::int AS n FROM ${files()} GROUP BY 1 ORDER BY 1`,
+    );
     expect(after).toEqual(before);
     const comparison = compareRowSets(await parquetRows(), await postgresRows());
     expect(comparison.equal, comparison.report).toBe(true);
