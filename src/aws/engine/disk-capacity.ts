@@ -4,6 +4,7 @@
  * rows whose resource id contains a Storage row's CSI handle on the same day get one; zero is dropped.
  */
 import type { AwsHourlyMax, OcpSummaryInput } from "../model.js";
+import { ContainedIndex } from "./contained-index.js";
 import type { AwsTempRow } from "./f1-match.js";
 
 /** `${resourceId}\u0000${day}` → capacity. */
@@ -26,12 +27,12 @@ export function diskCapacities(
   hourly: ReadonlyMap<string, AwsHourlyMax>,
   hours: number,
 ): DiskCapacities {
-  const handlesByDay = new Map<string, Set<string>>();
+  const handlesByDay = new Map<string, ContainedIndex<string>>();
   for (const row of ocpRows) {
     if (!row.csiVolumeHandle) continue;
-    const set = handlesByDay.get(row.usageStart) ?? new Set<string>();
-    handlesByDay.set(row.usageStart, set);
-    set.add(row.csiVolumeHandle);
+    const index = handlesByDay.get(row.usageStart) ?? new ContainedIndex<string>();
+    handlesByDay.set(row.usageStart, index);
+    index.add(row.csiVolumeHandle, row.csiVolumeHandle);
   }
   const capacities: DiskCapacities = new Map();
   for (const row of temp) {
@@ -40,14 +41,7 @@ export function diskCapacities(
     if (!handles) continue;
     const key = diskKey(row.resourceId, row.usageStart);
     if (capacities.has(key)) continue;
-    let found = false;
-    for (const handle of handles) {
-      if (row.resourceId.includes(handle)) {
-        found = true;
-        break;
-      }
-    }
-    if (!found) continue;
+    if (handles.find(row.resourceId).length === 0) continue;
     const stats = hourly.get(key);
     if (!stats) continue;
     const capacity = trinoRound(stats.maxUnblendedCost / (stats.maxUnblendedRate / hours));

@@ -13,6 +13,7 @@ import {
   STORAGE_UNATTRIBUTED,
   WORKER_UNALLOCATED,
 } from "../model.js";
+import { indexByDay } from "./contained-index.js";
 import type { DiskCapacities } from "./disk-capacity.js";
 import { diskKey } from "./disk-capacity.js";
 import type { AwsTempRow } from "./f1-match.js";
@@ -84,16 +85,19 @@ function csiPairs(
   temp: readonly AwsTempRow[],
   capacities: DiskCapacities,
 ): Pair[] {
-  const byDay = awsByDay(temp.filter((a) => a.resourceIdMatched && a.dataTransferDirection === null));
+  const storage = ocpRows.filter(
+    (o) => o.csiVolumeHandle && o.persistentvolume !== null && o.namespace !== STORAGE_UNATTRIBUTED,
+  );
+  const byDay = indexByDay(
+    storage,
+    (o) => o.usageStart,
+    (o) => o.csiVolumeHandle,
+  );
   const pairs: Pair[] = [];
-  for (const ocp of ocpRows) {
-    if (!ocp.csiVolumeHandle || ocp.persistentvolume === null || ocp.namespace === STORAGE_UNATTRIBUTED)
-      continue;
-    for (const aws of byDay.get(ocp.usageStart) ?? []) {
-      if (aws.resourceId === null || !aws.resourceId.includes(ocp.csiVolumeHandle)) continue;
-      if (!capacities.has(diskKey(aws.resourceId, aws.usageStart))) continue;
-      pairs.push({ ocp, aws });
-    }
+  for (const aws of temp) {
+    if (!aws.resourceIdMatched || aws.dataTransferDirection !== null || aws.resourceId === null) continue;
+    if (!capacities.has(diskKey(aws.resourceId, aws.usageStart))) continue;
+    for (const ocp of byDay.get(aws.usageStart)?.find(aws.resourceId) ?? []) pairs.push({ ocp, aws });
   }
   return pairs;
 }
@@ -155,16 +159,19 @@ export function claimedDiskCapacity(
   temp: readonly AwsTempRow[],
   range: { startDate: string; endDate: string },
 ): Map<string, { total: number | null; clusters: number }> {
-  const byDay = awsByDay(temp.filter((a) => a.resourceIdMatched));
+  const inRange = allOcpRows.filter((o) => o.usageStart >= range.startDate && o.usageStart <= range.endDate);
+  const byDay = indexByDay(
+    inRange,
+    (o) => o.usageStart,
+    (o) => o.csiVolumeHandle,
+  );
   const perPv = new Map<
     string,
     { pv: string | null; resourceId: string; clusterId: string | null; capacity: number | null }
   >();
-  for (const ocp of allOcpRows) {
-    if (!ocp.csiVolumeHandle) continue;
-    if (ocp.usageStart < range.startDate || ocp.usageStart > range.endDate) continue;
-    for (const aws of byDay.get(ocp.usageStart) ?? []) {
-      if (aws.resourceId === null || !aws.resourceId.includes(ocp.csiVolumeHandle)) continue;
+  for (const aws of temp) {
+    if (!aws.resourceIdMatched || aws.resourceId === null) continue;
+    for (const ocp of byDay.get(aws.usageStart)?.find(aws.resourceId) ?? []) {
       const key = JSON.stringify([ocp.persistentvolume, aws.resourceId, ocp.clusterId]);
       const entry = perPv.get(key);
       if (!entry) {
@@ -245,21 +252,16 @@ export function resourceMatched(
   temp: readonly AwsTempRow[],
   capacities: DiskCapacities,
 ): ProjectTempRow[] {
-  const byDay = awsByDay(
-    temp.filter(
-      (a) =>
-        a.resourceIdMatched &&
-        a.dataTransferDirection === null &&
-        a.resourceId !== null &&
-        !capacities.has(diskKey(a.resourceId, a.usageStart)),
-    ),
+  const byDay = indexByDay(
+    ocpRows,
+    (o) => o.usageStart,
+    (o) => o.resourceId,
   );
   const pairs: Pair[] = [];
-  for (const ocp of ocpRows) {
-    if (!ocp.resourceId) continue;
-    for (const aws of byDay.get(ocp.usageStart) ?? []) {
-      if ((aws.resourceId as string).includes(ocp.resourceId)) pairs.push({ ocp, aws });
-    }
+  for (const aws of temp) {
+    if (!aws.resourceIdMatched || aws.dataTransferDirection !== null || aws.resourceId === null) continue;
+    if (capacities.has(diskKey(aws.resourceId, aws.usageStart))) continue;
+    for (const ocp of byDay.get(aws.usageStart)?.find(aws.resourceId) ?? []) pairs.push({ ocp, aws });
   }
   return groupBy(pairs, (p) => [p.aws.rowUuid, p.ocp.namespace, p.ocp.podLabels]).map((group) => {
     const { aws } = group[0];
@@ -301,30 +303,42 @@ const NOT_TAG_MATCHED = new Set([
   NETWORK_UNATTRIBUTED,
 ]);
 
+/** What an AWS row's tags point to, read once per row: the openshift_* values and the label searches. */
+export interface TagTargets {
+  project: string | null;
+  node: string | null;
+  cluster: string | null;
+  /** The matched-tag strings as F2 searches them in label text: split on ',', spaces removed. */
+  searches: string[];
+}
+
+const targetsCache = new WeakMap<AwsTempRow, TagTargets>();
+
+export function tagTargets(aws: AwsTempRow): TagTargets {
+  let targets = targetsCache.get(aws);
+  if (!targets) {
+    targets = {
+      project: jsonValueOf(aws.tags, "openshift_project"),
+      node: jsonValueOf(aws.tags, "openshift_node"),
+      cluster: jsonValueOf(aws.tags, "openshift_cluster"),
+      searches: aws.matchedTag ? aws.matchedTag.split(",").map((t) => t.replaceAll(" ", "")) : [],
+    };
+    targetsCache.set(aws, targets);
+  }
+  return targets;
+}
+
 /** The F2 tag-match condition between an OCP summary row and a tag-matched AWS row. */
-export function tagConditionHolds(
-  ocp: OcpSummaryInput,
-  aws: AwsTempRow,
-  searches: readonly string[],
-): boolean {
+export function tagConditionHolds(ocp: OcpSummaryInput, t: TagTargets): boolean {
   // namespace != '…' is NULL (not true) for a NULL namespace in SQL: such rows never match
   if (ocp.namespace === null || NOT_TAG_MATCHED.has(ocp.namespace)) return false;
-  const project = jsonValueOf(aws.tags, "openshift_project");
-  if (project !== null && project === ocp.namespace) return true;
-  const node = jsonValueOf(aws.tags, "openshift_node");
-  if (node !== null && node === ocp.node) return true;
-  const cluster = jsonValueOf(aws.tags, "openshift_cluster");
-  if (cluster !== null && (cluster === ocp.clusterAlias || cluster === ocp.clusterId)) return true;
-  for (const search of searches) {
+  if (t.project !== null && t.project === ocp.namespace) return true;
+  if (t.node !== null && t.node === ocp.node) return true;
+  if (t.cluster !== null && (t.cluster === ocp.clusterAlias || t.cluster === ocp.clusterId)) return true;
+  for (const search of t.searches) {
     if (ocp.podLabels?.includes(search) || ocp.volumeLabels?.includes(search)) return true;
   }
   return false;
-}
-
-/** The matched-tag strings of an AWS row as F2 searches them in label text: split on ',', spaces removed. */
-export function labelSearches(aws: AwsTempRow): string[] {
-  if (!aws.matchedTag) return [];
-  return aws.matchedTag.split(",").map((s) => s.replaceAll(" ", ""));
 }
 
 export function tagMatched(
@@ -334,13 +348,10 @@ export function tagMatched(
   const byDay = awsByDay(
     temp.filter((a) => !a.resourceIdMatched && a.matchedTag !== null && a.matchedTag !== ""),
   );
-  const searches = new Map<AwsTempRow, string[]>();
   const pairs: Pair[] = [];
   for (const ocp of ocpRows) {
     for (const aws of byDay.get(ocp.usageStart) ?? []) {
-      const s = searches.get(aws) ?? labelSearches(aws);
-      searches.set(aws, s);
-      if (tagConditionHolds(ocp, aws, s)) pairs.push({ ocp, aws });
+      if (tagConditionHolds(ocp, tagTargets(aws))) pairs.push({ ocp, aws });
     }
   }
   const nonEmpty = (v: string | null) => (v === "" ? null : v);

@@ -7,8 +7,9 @@
  */
 import type { Distribution, OcpSummaryInput } from "../model.js";
 import { NETWORK_UNATTRIBUTED } from "../model.js";
+import { indexByDay } from "./contained-index.js";
 import type { AwsTempRow } from "./f1-match.js";
-import { labelSearches, type ProjectTempRow, tagConditionHolds } from "./f2-attribute.js";
+import { type ProjectTempRow, tagConditionHolds, tagTargets } from "./f2-attribute.js";
 import { concatMapTexts } from "./json-text.js";
 import { groupBy, maxText } from "./sql-aggregates.js";
 
@@ -65,10 +66,10 @@ export function clusterCounts(
   }
   const counts = new Map<string, number>();
   for (const aws of tagged) {
-    const searches = labelSearches(aws);
+    const targets = tagTargets(aws);
     const sources = new Set<string>();
     for (const ocp of byDay.get(aws.usageStart) ?? []) {
-      if (!sources.has(ocp.sourceUuid) && tagConditionHolds(ocp, aws, searches)) sources.add(ocp.sourceUuid);
+      if (!sources.has(ocp.sourceUuid) && tagConditionHolds(ocp, targets)) sources.add(ocp.sourceUuid);
     }
     if (sources.size > 0) counts.set(aws.rowUuid, sources.size);
   }
@@ -155,16 +156,16 @@ export function networkUnattributed(
   markup: number,
   accountAliases: ReadonlyMap<string, number>,
 ): SplitRow[] {
-  const network = temp.filter(
-    (a) => a.resourceIdMatched && a.dataTransferDirection !== null && a.resourceId !== null,
+  const pods = ocpRows.filter((o) => o.dataSource === "Pod");
+  const byDay = indexByDay(
+    pods,
+    (o) => o.usageStart,
+    (o) => o.resourceId,
   );
   const pairs: { ocp: OcpSummaryInput; aws: AwsTempRow }[] = [];
-  for (const ocp of ocpRows) {
-    if (!ocp.resourceId || ocp.dataSource !== "Pod") continue;
-    for (const aws of network) {
-      if (aws.usageStart === ocp.usageStart && (aws.resourceId as string).includes(ocp.resourceId))
-        pairs.push({ ocp, aws });
-    }
+  for (const aws of temp) {
+    if (!aws.resourceIdMatched || aws.dataTransferDirection === null || aws.resourceId === null) continue;
+    for (const ocp of byDay.get(aws.usageStart)?.find(aws.resourceId) ?? []) pairs.push({ ocp, aws });
   }
   return groupBy(pairs, (p) => [p.aws.rowUuid, p.ocp.node, p.aws.dataTransferDirection]).map((group) => {
     const { aws } = group[0];

@@ -12,7 +12,7 @@ import { uuid5 } from "../../generate/uuid5.js";
 import type { OcpOnAwsParams } from "../model.js";
 import { writeCurParquet } from "./cur-parquet.js";
 import { DAILY_COLUMN_ORDER, dailyRows, hourlyRows } from "./cur-rows.js";
-import { type AwsScenario, loadAwsScenario } from "./cur-scenario.js";
+import { type AwsScenario, type CurLineItem, loadAwsScenario } from "./cur-scenario.js";
 
 export const OCP_ON_AWS_PARAMS_FILE = "ocp-on-aws.json";
 
@@ -91,7 +91,34 @@ export async function generateOcpOnAwsDataset(options: {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  const main = clusters[0].run;
+  const written = writeAwsSource(options.out, {
+    name: scenario.name,
+    seed,
+    main: clusters[0].run,
+    clusters: clusters.map((c) => c.run),
+    items: scenario.line_items,
+    aws: scenario.aws,
+  });
+  return { dir: options.out, scenario, clusters, ...written };
+}
+
+export interface AwsSourceInput {
+  name: string;
+  seed: number;
+  main: DatasetParams["run"];
+  /** Every cluster's run (ocp-on-aws.json lists them). */
+  clusters: DatasetParams["run"][];
+  items: CurLineItem[];
+  aws: AwsScenario["aws"];
+}
+
+/** Writes the AWS source's CUR (hourly and daily, Koku's layout) and ocp-on-aws.json for the main cluster's run. */
+export function writeAwsSource(
+  out: string,
+  input: AwsSourceInput,
+): Omit<OcpOnAwsDataset, "dir" | "scenario" | "clusters"> {
+  const { main, seed } = input;
+  const scenario = { name: input.name, aws: input.aws, line_items: input.items };
   if (main.clusterId === null || main.reportPeriodId === null) {
     throw new Error(
       `scenario ${scenario.name}: the first cluster needs run.cluster_id and run.report_period_id`,
@@ -114,13 +141,13 @@ export async function generateOcpOnAwsDataset(options: {
   const base = `${main.year}-${mm}-01_manifestid-1_basefile-aws_cur_batch-0`;
   const partition = `source=${awsSource}/year=${main.year}/month=${mm}`;
   writeCurParquet(
-    join(options.out, "data/parquet", org, "AWS", partition, `${base}_0.parquet`),
+    join(out, "data/parquet", org, "AWS", partition, `${base}_0.parquet`),
     HOURLY_COLUMN_ORDER,
     hourly,
     scenario.aws.cur2_names,
   );
   writeCurParquet(
-    join(options.out, "data/parquet/daily", org, "AWS/raw", partition, `${base}_daily_0.parquet`),
+    join(out, "data/parquet/daily", org, "AWS/raw", partition, `${base}_daily_0.parquet`),
     DAILY_COLUMN_ORDER,
     daily,
     scenario.aws.cur2_names,
@@ -141,16 +168,8 @@ export async function generateOcpOnAwsDataset(options: {
   };
   const aws = { enabledTagKeys: scenario.aws.enabled_tag_keys, accountAliases: scenario.aws.account_aliases };
   writeFileSync(
-    join(options.out, OCP_ON_AWS_PARAMS_FILE),
-    `${JSON.stringify({ scenario: scenario.name, org_id: main.orgId, params, aws, clusters: clusters.map((c) => c.run) }, null, 2)}\n`,
+    join(out, OCP_ON_AWS_PARAMS_FILE),
+    `${JSON.stringify({ scenario: scenario.name, org_id: main.orgId, params, aws, clusters: input.clusters }, null, 2)}\n`,
   );
-  return {
-    dir: options.out,
-    scenario,
-    clusters,
-    params,
-    aws,
-    orgId: main.orgId,
-    rows: { hourly: hourly.length, daily: daily.length },
-  };
+  return { params, aws, orgId: main.orgId, rows: { hourly: hourly.length, daily: daily.length } };
 }

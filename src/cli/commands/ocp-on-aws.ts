@@ -2,10 +2,12 @@
 import type { Command } from "commander";
 import { listAwsScenarios } from "../../aws/generate/cur-scenario.js";
 import { generateOcpOnAwsDataset } from "../../aws/generate/index.js";
+import { generateOcpOnAwsScale } from "../../aws/generate/scale.js";
 import { runOcpOnAwsJob } from "../../aws/run/ocp-on-aws-job.js";
 import { resolveOcpOnAwsParams, sharedSourceFrom } from "../../aws/run/ocp-on-aws-params.js";
 import { verifyOcpOnAws } from "../../aws/verify/verify-ocp-on-aws.js";
 import { type ConfigOverrides, UsageError } from "../../config/index.js";
+import { SCALE_PRESETS, type ScalePreset } from "../../generate/index.js";
 import { commandContext, defined, runCommand } from "../run-context.js";
 
 export interface OcpOnAwsCliOptions {
@@ -179,10 +181,14 @@ function registerGenerateCommand(program: Command): void {
       "write an OCP-on-AWS scenario: its clusters' OCP Parquet, the AWS CUR Parquet and ocp-on-aws.json",
     )
     .option("--scenario <name>", "scenario name (--list shows them)")
+    .option(
+      "--scale <preset>",
+      `instead of a scenario: a sized cluster (${Object.keys(SCALE_PRESETS).join(", ")}) with an AWS bill built from it`,
+    )
     .option("--out <dir>", "output directory")
     .option("--seed <n>", "seed of the generated identities", "1")
     .option("--list", "list the scenarios and the POC cases they cover")
-    .action((options: { scenario?: string; out?: string; seed: string; list?: boolean }) =>
+    .action((options: { scenario?: string; scale?: string; out?: string; seed: string; list?: boolean }) =>
       runCommand(async () => {
         if (options.list) {
           for (const s of listAwsScenarios()) {
@@ -190,10 +196,17 @@ function registerGenerateCommand(program: Command): void {
           }
           return;
         }
-        const scenario = required(options.scenario, "--scenario");
         const out = required(options.out, "--out");
         const seed = integer(options.seed, "--seed", 0, 2 ** 31 - 1);
-        const ds = await generateOcpOnAwsDataset({ scenario, out, seed });
+        if ((options.scenario === undefined) === (options.scale === undefined)) {
+          throw new UsageError("give one of --scenario or --scale");
+        }
+        if (options.scale !== undefined && !(options.scale in SCALE_PRESETS)) {
+          throw new UsageError(`--scale must be one of ${Object.keys(SCALE_PRESETS).join(", ")}`);
+        }
+        const ds = options.scale
+          ? await generateOcpOnAwsScale({ scale: options.scale as ScalePreset, out, seed })
+          : await generateOcpOnAwsDataset({ scenario: options.scenario as string, out, seed });
         const p = ds.params;
         const shared = ds.clusters
           .slice(1)
