@@ -1,11 +1,12 @@
 /**
  * Load (issue 8). In `npm test`: 20 consecutive runs in one process (local files and S3 alternating) leave no
- * database connection, file descriptor or thread behind, and heap and RSS stay flat. The 5M-row streaming run
- * (a child process per size, 1M then 5M hourly pod rows, peak RSS compared) runs only with OCP_AGG_LOAD_TEST=1.
+ * database connection, file descriptor or thread behind, and heap and RSS stay flat; and a CI-sized CLI run
+ * peaks below a measured RSS ceiling. The 5M-row streaming run (a child process per size, 1M then 5M hourly
+ * pod rows, peak RSS compared against 300 MB) runs only with OCP_AGG_LOAD_TEST=1; `bench` owns that target.
  */
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -125,26 +126,62 @@ describe("20 consecutive runs in one process", () => {
   });
 });
 
-const LOAD = process.env.OCP_AGG_LOAD_TEST === "1";
-/** The two sizes compared (generator presets); OCP_AGG_LOAD_SCALES=20k,100k checks the test itself quickly. */
-const [SMALL, LARGE] = (process.env.OCP_AGG_LOAD_SCALES ?? "1m,5m").split(",");
-
-/** Peak RSS (MB) of one CLI aggregate run in streaming mode over a freshly generated dataset of `scale`. */
-async function streamingPeakRss(harness: Harness, scale: string, root: string): Promise<number> {
-  const out = join(root, scale);
+/**
+ * Peak RSS (MB) of one CLI aggregate run over a freshly generated dataset (`sizeArgs`: generate options).
+ * The child reports its own getrusage maxRSS: the kernel's high-water mark of its resident set.
+ */
+async function cliPeakRss(
+  harness: Harness,
+  sizeArgs: string[],
+  out: string,
+  mode: "streaming" | "in-memory" = "streaming",
+): Promise<{ peakRssMb: number; inputRows: number }> {
   // The generator writes in a heap-capped worker of its own; only the aggregate run is measured.
-  const generated = await startCli(["generate", "--scale", scale, "--out", out, "--seed", "8"]).done;
+  const generated = await startCli(["generate", ...sizeArgs, "--out", out, "--seed", "8", "--overwrite"])
+    .done;
   expect(generated.code, generated.stderr).toBe(0);
   const datasetParams = loadDatasetParams(out);
   const { args, env } = aggregateArgs(out, datasetParams, {
     url: harness.db.url,
-    schema: `org_load_${scale}`,
+    schema: `org_load_${basename(out).replace(/\W/g, "_")}`,
   });
-  const result = await startCli([...args, "--mode", "streaming"], env).done;
+  const result = await startCli([...args, "--mode", mode], env).done;
   expect(result.code, result.stderr).toBe(0);
-  const report = JSON.parse(result.stdout) as { peakRssMb: number; inputRows: number };
-  return report.peakRssMb;
+  return JSON.parse(result.stdout) as { peakRssMb: number; inputRows: number };
 }
+
+/**
+ * CI-sized memory check (runs in `npm test`): 4 days of a 20-node cluster (84,980 hourly pod rows),
+ * streaming, through the CLI in a child process. Measured on the 2-core shared machine (docs/reliability.md),
+ * three runs each: peak RSS 154-156 MB on Node 20.20, 173-177 MB on Node 24.21 (1 day of the same cluster:
+ * 133-135 MB on Node 20). The limit leaves 24 % above the highest run for allocator and GC timing noise; a
+ * change that adds a copy of the input or the output at this size (~20 MB each) still fits, so this is a
+ * ceiling, not a flatness check. Flatness and the 300 MB target at 5M rows are `bench`'s (docs/benchmarks.md).
+ */
+const CI_MEMORY_LIMIT_MB = 220;
+const CI_SIZE = ["--nodes", "20", "--pods-per-node", "42", "--days", "4"];
+
+describe("CI-sized memory check", () => {
+  it(`a streaming CLI run over 85k hourly pod rows peaks below ${CI_MEMORY_LIMIT_MB} MB RSS`, async () => {
+    await ensureBuilt();
+    const harness = await startHarness();
+    const root = mkdtempSync(join(tmpdir(), "ocp-agg-memory-"));
+    try {
+      const report = await cliPeakRss(harness, CI_SIZE, join(root, "ci"));
+      if (process.env.RELIABILITY_SHOW_ERRORS) console.log(`peak RSS ${report.peakRssMb} MB`, report);
+      expect(report.inputRows).toBeGreaterThan(84_000);
+      expect(report.peakRssMb).toBeLessThanOrEqual(CI_MEMORY_LIMIT_MB);
+      await waitForNoJobBackends(harness.admin);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+      await harness.stop();
+    }
+  }, 180_000);
+});
+
+const LOAD = process.env.OCP_AGG_LOAD_TEST === "1";
+/** The two sizes compared (generator presets); OCP_AGG_LOAD_SCALES=20k,100k checks the test itself quickly. */
+const [SMALL, LARGE] = (process.env.OCP_AGG_LOAD_SCALES ?? "1m,5m").split(",");
 
 describe.runIf(LOAD)("5M-row streaming run (OCP_AGG_LOAD_TEST=1)", () => {
   it(
@@ -154,8 +191,8 @@ describe.runIf(LOAD)("5M-row streaming run (OCP_AGG_LOAD_TEST=1)", () => {
       const harness = await startHarness();
       const root = mkdtempSync(join(tmpdir(), "ocp-agg-load-"));
       try {
-        const small = await streamingPeakRss(harness, SMALL, root);
-        const large = await streamingPeakRss(harness, LARGE, root);
+        const small = (await cliPeakRss(harness, ["--scale", SMALL], join(root, SMALL))).peakRssMb;
+        const large = (await cliPeakRss(harness, ["--scale", LARGE], join(root, LARGE))).peakRssMb;
         console.log(`peak RSS: ${SMALL} rows ${small} MB, ${LARGE} rows ${large} MB`);
         expect(large).toBeLessThanOrEqual(small * 1.25 + 32);
         expect(large).toBeLessThanOrEqual(300);
