@@ -112,6 +112,7 @@ function assemble(resolved: ResolvedSettings): AppConfig {
       statementTimeoutMs: 0,
       swapLockTimeoutMs: 2000,
       indexBuildMemoryMb: 256,
+      indexBuildWorkers: 0,
     },
     embedded: { dataDir: null, port: null },
     performance: {

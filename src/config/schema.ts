@@ -58,6 +58,7 @@ export interface AppConfig {
     statementTimeoutMs: number;
     swapLockTimeoutMs: number;
     indexBuildMemoryMb: number;
+    indexBuildWorkers: number;
   };
   embedded: { dataDir: string | null; port: number | null };
   performance: {
@@ -301,6 +302,7 @@ export const appConfigSchema = z.object({
     statementTimeoutMs: z.number(),
     swapLockTimeoutMs: z.number(),
     indexBuildMemoryMb: z.number(),
+    indexBuildWorkers: z.number(),
   }),
   embedded: z.object({ dataDir: z.string().nullable(), port: z.number().nullable() }),
   performance: z.object({

@@ -187,6 +187,7 @@ export async function runAggregateJob(config: AppConfig, hooks: JobHooks): Promi
           summary: summaryStep,
           swapLockTimeoutMs: config.database.swapLockTimeoutMs,
           indexBuildMemoryMb: config.database.indexBuildMemoryMb,
+          indexBuildWorkers: config.database.indexBuildWorkers,
         },
         async () => {
           stream = await startSummary();

@@ -158,12 +158,28 @@ export async function replaceFromStaging(
 export interface IndexBuildSettings {
   /** maintenance_work_mem for the builds, in MB (GIN builds gather entries in it). */
   memoryMb: number;
+  /** max_parallel_maintenance_workers for the builds (B-tree builds only; 0 = the backend alone). */
+  workers: number;
+}
+
+/**
+ * The transaction-local settings of a bulk index build. Parallel workers default to none: measured on the 1m
+ * preset's 52K rows (2 cores), 2 workers cost 2.06 s of server CPU against 1.21 s without, for no wall gain.
+ */
+export async function setIndexBuildSettings(
+  client: pg.ClientBase,
+  settings: IndexBuildSettings,
+): Promise<void> {
+  await client.query(`SET LOCAL maintenance_work_mem = '${Math.max(1, Math.floor(settings.memoryMb))}MB'`);
+  await client.query(
+    `SET LOCAL max_parallel_maintenance_workers = ${Math.max(0, Math.floor(settings.workers))}`,
+  );
 }
 
 /**
  * Builds on the staging table an index for each of the parent's (constraint indexes as constraints, so ATTACH
- * adopts them instead of building its own), under a transaction-local maintenance_work_mem. B-tree builds may
- * use PostgreSQL's parallel workers (max_parallel_maintenance_workers). An index whose definition we cannot
+ * adopts them instead of building its own), under transaction-local settings (setIndexBuildSettings). An
+ * index whose definition we cannot
  * re-target is left to ATTACH, which builds it the same way.
  */
 export async function buildIndexes(
@@ -172,7 +188,7 @@ export async function buildIndexes(
   staging: string,
   settings: IndexBuildSettings,
 ): Promise<number> {
-  await client.query(`SET LOCAL maintenance_work_mem = '${Math.max(1, Math.floor(settings.memoryMb))}MB'`);
+  await setIndexBuildSettings(client, settings);
   const indexes = await client.query<{
     name: string;
     def: string;

@@ -26,6 +26,7 @@ import {
   exchangePartition,
   lockWithin,
   replaceFromStaging,
+  setIndexBuildSettings,
   swapPays,
   swappablePartition,
 } from "./month-swap.js";
@@ -55,6 +56,8 @@ export interface WriteSummaryOptions {
   swapLockTimeoutMs?: number;
   /** maintenance_work_mem for bulk index builds, in MB (default 256). */
   indexBuildMemoryMb?: number;
+  /** max_parallel_maintenance_workers for bulk index builds (default 0: see setIndexBuildSettings). */
+  indexBuildWorkers?: number;
   /** The run's other steps (inventory, GPU, VM), in the same transaction (see RunTransactionSteps). */
   steps?: RunTransactionSteps;
   /** False when the run leaves the summary table alone (`--steps` without `summary`). Default true. */
@@ -216,7 +219,7 @@ async function writeRows(
 
   if (fresh) {
     tracker.enter("attach partition");
-    await setIndexBuildMemory(client, opts);
+    await setIndexBuildSettings(client, indexBuildSettings(opts));
     await attachMonthTable(client, opts.schema, opts.year, opts.month);
   }
   return { deleted: deleted.rowCount ?? 0, inserted, path: fresh ? "fresh" : "in-place", copiedAcross: 0 };
@@ -250,9 +253,7 @@ async function swapMonth(
   const copiedAcross = await copyOtherRows(client, opts.schema, partition, staging, range);
 
   tracker.enter("build indexes");
-  await buildIndexes(client, opts.schema, staging, {
-    memoryMb: opts.indexBuildMemoryMb ?? DEFAULT_INDEX_BUILD_MEMORY_MB,
-  });
+  await buildIndexes(client, opts.schema, staging, indexBuildSettings(opts));
 
   tracker.enter("swap");
   if ((await lockWithin(client, parent, "ACCESS EXCLUSIVE", timeoutMs)) === "timed-out") {
@@ -293,9 +294,11 @@ async function copyInto(
   return copyRowsIn(client, copySql, source, (row, index) => encodeCopyRow(row, index, randomUUID()));
 }
 
-async function setIndexBuildMemory(client: pg.ClientBase, opts: WriteSummaryOptions): Promise<void> {
-  const mb = Math.max(1, Math.floor(opts.indexBuildMemoryMb ?? DEFAULT_INDEX_BUILD_MEMORY_MB));
-  await client.query(`SET LOCAL maintenance_work_mem = '${mb}MB'`);
+function indexBuildSettings(opts: WriteSummaryOptions) {
+  return {
+    memoryMb: opts.indexBuildMemoryMb ?? DEFAULT_INDEX_BUILD_MEMORY_MB,
+    workers: opts.indexBuildWorkers ?? 0,
+  };
 }
 
 /** Time per phase; the current phase also names the failure. */

@@ -22,6 +22,7 @@ describe("defaults", () => {
         statementTimeoutMs: 0,
         swapLockTimeoutMs: 2000,
         indexBuildMemoryMb: 256,
+        indexBuildWorkers: 0,
       },
       embedded: { dataDir: null, port: null },
       performance: {
