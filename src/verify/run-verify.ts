@@ -10,8 +10,11 @@ import { join } from "node:path";
 import type { InputFile, InputSource, ReferenceData, RunParams } from "../model.js";
 import { type ReferenceFiles, runReference } from "../reference/duckdb-reference.js";
 import { addReferenceFile } from "../reference/load-inputs.js";
+import { runStepReference } from "../reference/steps-reference.js";
 import { aggregate, type RunMode } from "../run/aggregate.js";
+import { computeGpuRows, computeInventory } from "../run/steps.js";
 import { type CompareOptions, type ComparisonResult, compareRowSets } from "./compare.js";
+import { compareSteps, type StepComparison } from "./compare-steps.js";
 
 export interface VerifyOptions {
   source: InputSource;
@@ -33,6 +36,8 @@ export interface VerifyResult {
   engineRows: number;
   referenceRows: number;
   seconds: { engine: number; reference: number; compare: number };
+  /** Inventory tables and GPU rows, engine vs the DuckDB renderings of Koku's queries. */
+  steps: StepComparison;
 }
 
 const COPY_CHUNK = 8 * 1024 * 1024;
@@ -111,7 +116,34 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
 
     t = performance.now();
     const comparison = compareRowSets(engine.rows, referenceRows, options.compare);
+    const compareSeconds = (performance.now() - t) / 1000;
+
+    log("inventory and GPU: engine and Koku's queries in DuckDB");
+    const pick = (type: keyof ReferenceFiles, prefer: "hourly" | "daily") => {
+      const lists = files[type];
+      if (!lists) return [];
+      const other = prefer === "daily" ? "hourly" : "daily";
+      return lists[prefer].length > 0 ? lists[prefer] : lists[other];
+    };
+    const stepReference = await runStepReference({
+      files: {
+        pod_usage: pick("pod_usage", "daily"),
+        node_labels: pick("node_labels", "daily"),
+        storage_usage: pick("storage_usage", "daily"),
+        gpu_usage: pick("gpu_usage", run.kokuSql === "onprem" ? "hourly" : "daily"),
+      },
+      startDate: run.startDate,
+      endDate: run.endDate,
+      flavor: run.kokuSql,
+      costCategories: reference.costCategories,
+    });
+    const steps = compareSteps(
+      await computeInventory(source, listed, run),
+      await computeGpuRows(source, listed, run, reference),
+      stepReference,
+    );
     return {
+      steps,
       comparison,
       files: listed.length,
       inputRows: engine.inputRows,
@@ -120,7 +152,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
       seconds: {
         engine: engineSeconds,
         reference: referenceSeconds,
-        compare: (performance.now() - t) / 1000,
+        compare: compareSeconds,
       },
     };
   } finally {
@@ -129,6 +161,14 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
 }
 
 /** The text `verify` prints: parity verdict, sizes and timings, then the comparison report. */
+function stepsLine(steps: StepComparison): string {
+  const c = steps.counts;
+  const what = `${c.nodes} nodes, ${c.pvcs} PVCs, ${c.projects} projects, ${c.gpu} GPU rows`;
+  return steps.equal
+    ? `PARITY (inventory, GPU): engine and Koku's queries agree on ${what}`
+    : `MISMATCH (inventory, GPU): ${what} from the engine; differences:`;
+}
+
 export function formatVerifyReport(result: VerifyResult): string {
   const s = result.seconds;
   const verdict = result.comparison.equal
@@ -140,5 +180,7 @@ export function formatVerifyReport(result: VerifyResult): string {
       `reference ${result.referenceRows} rows in ${s.reference.toFixed(2)} s, compared in ${s.compare.toFixed(2)} s`,
     "(engine = actual, reference = expected)",
     result.comparison.report,
+    stepsLine(result.steps),
+    ...result.steps.differences,
   ].join("\n");
 }
