@@ -92,6 +92,9 @@ export interface InputSource {
  * knows the other's code. Text arrives as integer ids from a StringInterner the engine owns.
  */
 
+/** What a file feeds the engine: a report type's rows, or (hourly pod files beside daily ones) node capacity only. */
+export type EngineInput = ReportType | "pod_capacity";
+
 /** Maps text to small integer ids; the engine owns it, the reader fills it. */
 export interface StringInterner {
   intern(text: string): number;

@@ -3,7 +3,7 @@
  * order the caller must keep), summary rows come out of finish(). State is bounded by the number of groups,
  * never by the number of input rows.
  */
-import type { ReferenceData, ReportType, RunParams, SummaryRow } from "../model.js";
+import type { EngineInput, ReferenceData, ReportType, RunParams, SummaryRow } from "../model.js";
 import { type RowGroupBatch, strings } from "./batch.js";
 import type { FinishContext } from "./context.js";
 import { computeCapacities, finalizePodRows } from "./finalize-pods.js";
@@ -20,8 +20,6 @@ import { unallocatedRows } from "./unallocated.js";
 import { compareCodePoints, dayNumber, MS_PER_DAY } from "./values.js";
 
 /** A report type's rows, or node capacity alone (hourly pod rows read beside daily ones). */
-export type EngineInput = ReportType | "pod_capacity";
-
 const PHASE: Record<EngineInput, number> = {
   node_labels: 0,
   namespace_labels: 0,

@@ -4,9 +4,8 @@
  */
 import type { EngineStats } from "../engine/summary-engine.js";
 import { dayNumber, dayString, MS_PER_DAY } from "../engine/values.js";
-import type { RunParams } from "../model.js";
+import type { EngineInput, RunParams } from "../model.js";
 import { type ParquetFileHandle, rowGroupStatistics } from "../parquet/reader.js";
-import type { EngineInput } from "./plan.js";
 
 /** What planWindows needs to know of a row group. */
 export interface DaySpannedTask {

@@ -1,7 +1,7 @@
 /**
  * Which files feed the engine and which columns to read from each (column projection), per report type.
  */
-import type { ColumnKind, ColumnRequest, InputFile, ReportType } from "../model.js";
+import type { ColumnKind, ColumnRequest, EngineInput, InputFile, ReportType } from "../model.js";
 import {
   NAMESPACE_LABELS_COLUMNS,
   NODE_LABELS_COLUMNS,
@@ -16,9 +16,6 @@ export const READ_ORDER: readonly ReportType[] = [
   "storage_usage",
   "pod_usage",
 ];
-
-/** What a file feeds: a report type's rows, or (hourly pod files beside daily ones) node capacity only. */
-export type EngineInput = ReportType | "pod_capacity";
 
 export interface PlannedFile {
   file: InputFile;

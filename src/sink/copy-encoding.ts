@@ -3,10 +3,7 @@
  * backslash, tab, newline and carriage return. Numbers keep full double precision (String(x)); the
  * database rounds to numeric(33,15).
  */
-import { NUMERIC_SUMMARY_COLUMNS, SUMMARY_COLUMNS, type SummaryRow } from "../model.js";
-
-/** Columns written as numbers (the rest are text, dates and JSON text). */
-export const NUMBER_COLUMNS = NUMERIC_SUMMARY_COLUMNS;
+import { SUMMARY_COLUMNS, type SummaryRow } from "../model.js";
 
 const SPECIAL = /[\\\t\n\r\0]/;
 const SPECIAL_ALL = /[\\\t\n\r]/g;

@@ -1,7 +1,4 @@
-import { NUMERIC_SUMMARY_COLUMNS, type SummaryColumn } from "../model.js";
-
-/** Summary columns holding numbers (integers or doubles); everything else is text or JSON text. */
-export const NUMERIC_COLUMNS = NUMERIC_SUMMARY_COLUMNS;
+import type { SummaryColumn } from "../model.js";
 
 /** Summary columns holding JSON text (jsonb in PostgreSQL): compared as parsed values, key order irrelevant. */
 export const JSON_COLUMNS: ReadonlySet<SummaryColumn> = new Set<SummaryColumn>([

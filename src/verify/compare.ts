@@ -3,8 +3,8 @@
  * relative tolerance (no absolute floor unless a caller asks for one). Rows are paired by their non-numeric columns first, then by closest numbers, so a
  * failure reports only the differing rows and, for paired rows, only the differing columns.
  */
-import { SUMMARY_COLUMNS, type SummaryColumn } from "../model.js";
-import { JSON_COLUMNS, NUMERIC_COLUMNS, type Row } from "./columns.js";
+import { NUMERIC_SUMMARY_COLUMNS, SUMMARY_COLUMNS, type SummaryColumn } from "../model.js";
+import { JSON_COLUMNS, type Row } from "./columns.js";
 import { formatComparisonReport } from "./compare-report.js";
 
 export type { Row } from "./columns.js";
@@ -40,8 +40,8 @@ interface Tolerance {
   absTol: number;
 }
 
-const NUMERIC = SUMMARY_COLUMNS.filter((c) => NUMERIC_COLUMNS.has(c));
-const NON_NUMERIC = SUMMARY_COLUMNS.filter((c) => !NUMERIC_COLUMNS.has(c));
+const NUMERIC = SUMMARY_COLUMNS.filter((c) => NUMERIC_SUMMARY_COLUMNS.has(c));
+const NON_NUMERIC = SUMMARY_COLUMNS.filter((c) => !NUMERIC_SUMMARY_COLUMNS.has(c));
 
 /** JSON value → a canonical text with sorted keys, so equal objects compare equal as strings. */
 function canonicalJson(value: unknown): string {

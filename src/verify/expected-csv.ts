@@ -3,8 +3,8 @@
  * SUMMARY_COLUMNS, `\N` for NULL, an empty field for the empty string, RFC 4180 quoting with `""`.
  */
 import { readFileSync } from "node:fs";
-import { SUMMARY_COLUMNS, type SummaryColumn } from "../model.js";
-import { NUMERIC_COLUMNS, type Row } from "./columns.js";
+import { NUMERIC_SUMMARY_COLUMNS, SUMMARY_COLUMNS, type SummaryColumn } from "../model.js";
+import type { Row } from "./columns.js";
 
 export type ExpectedRow = Row;
 
@@ -61,7 +61,7 @@ export function parseCsvRecords(text: string): CsvField[][] {
 
 function toValue(column: SummaryColumn, field: CsvField, where: string): string | number | null {
   if (!field.quoted && field.text === "\\N") return null;
-  if (!NUMERIC_COLUMNS.has(column)) return field.text;
+  if (!NUMERIC_SUMMARY_COLUMNS.has(column)) return field.text;
   // Number() accepts "NaN", "Infinity", "-Infinity" and full-precision decimals/exponents.
   const value = field.text.trim() === "" ? Number.NaN : Number(field.text);
   if (Number.isNaN(value) && field.text !== "NaN") {

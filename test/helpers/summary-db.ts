@@ -1,7 +1,6 @@
 /** Reads summary rows back from PostgreSQL in the shape the comparison helpers take. */
 import type pg from "pg";
-import { SUMMARY_COLUMNS } from "../../src/model.js";
-import { NUMERIC_COLUMNS } from "../../src/verify/columns.js";
+import { NUMERIC_SUMMARY_COLUMNS, SUMMARY_COLUMNS } from "../../src/model.js";
 import type { Row } from "../../src/verify/compare.js";
 
 export async function readSummaryRows(client: pg.Client, schema: string, sourceUuid: string): Promise<Row[]> {
@@ -14,7 +13,7 @@ export async function readSummaryRows(client: pg.Client, schema: string, sourceU
     const row = {} as Row;
     for (const c of SUMMARY_COLUMNS) {
       const v = raw[c] as string | null;
-      row[c] = v === null ? null : NUMERIC_COLUMNS.has(c) ? Number(v) : v;
+      row[c] = v === null ? null : NUMERIC_SUMMARY_COLUMNS.has(c) ? Number(v) : v;
     }
     return row;
   });

@@ -1,13 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SUMMARY_COLUMNS, type SummaryRow } from "../../src/model.js";
+import { NUMERIC_SUMMARY_COLUMNS, SUMMARY_COLUMNS, type SummaryRow } from "../../src/model.js";
 import {
   CopyEncodingError,
   copyColumns,
   encodeCopyNumber,
   encodeCopyRow,
   escapeCopyText,
-  NUMBER_COLUMNS,
 } from "../../src/sink/copy-encoding.js";
 import { podRow } from "./rows.js";
 
@@ -20,11 +19,11 @@ function unescapeCopy(field: string): string | null {
 describe("encodeCopyRow", () => {
   it("writes the fields in SUMMARY_COLUMNS order", () => {
     const row = Object.fromEntries(
-      SUMMARY_COLUMNS.map((c, i) => [c, NUMBER_COLUMNS.has(c) ? i + 0.5 : `value of ${c}`]),
+      SUMMARY_COLUMNS.map((c, i) => [c, NUMERIC_SUMMARY_COLUMNS.has(c) ? i + 0.5 : `value of ${c}`]),
     ) as unknown as SummaryRow;
     const fields = encodeCopyRow(row, 0).slice(0, -1).split("\t");
     expect(fields).toEqual(
-      SUMMARY_COLUMNS.map((c, i) => (NUMBER_COLUMNS.has(c) ? String(i + 0.5) : `value of ${c}`)),
+      SUMMARY_COLUMNS.map((c, i) => (NUMERIC_SUMMARY_COLUMNS.has(c) ? String(i + 0.5) : `value of ${c}`)),
     );
     expect(copyColumns(false)).toEqual([...SUMMARY_COLUMNS]);
   });
