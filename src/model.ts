@@ -216,6 +216,19 @@ export const NUMERIC_SUMMARY_COLUMNS: ReadonlySet<SummaryColumn> = new Set<Summa
   ...SUMMARY_COLUMNS.filter((c) => /_(hours|cores|gigabytes?|months)$/.test(c)),
 ]);
 
+/**
+ * The pod usage measures of Koku's pod_usage files, in summary order (cpu: usage, request, limit; memory: the
+ * same). The one list: the engine sums them, the generator writes and rolls them up, the planner reads them.
+ */
+export const POD_USAGE_MEASURES = [
+  "pod_usage_cpu_core_seconds",
+  "pod_request_cpu_core_seconds",
+  "pod_limit_cpu_core_seconds",
+  "pod_usage_memory_byte_seconds",
+  "pod_request_memory_byte_seconds",
+  "pod_limit_memory_byte_seconds",
+] as const;
+
 /** Columns of each report type the engine reads (spec §2.2), required ones first. */
 export const POD_USAGE_COLUMNS = {
   required: [
@@ -224,12 +237,7 @@ export const POD_USAGE_COLUMNS = {
     "node",
     "pod",
     "resource_id",
-    "pod_usage_cpu_core_seconds",
-    "pod_request_cpu_core_seconds",
-    "pod_limit_cpu_core_seconds",
-    "pod_usage_memory_byte_seconds",
-    "pod_request_memory_byte_seconds",
-    "pod_limit_memory_byte_seconds",
+    ...POD_USAGE_MEASURES,
     "node_capacity_cpu_cores",
     "node_capacity_cpu_core_seconds",
     "node_capacity_memory_bytes",

@@ -7,7 +7,7 @@
  * - volume nodes for pods that storage rows claim: (day, namespace, pod, node, labels) → max resource id.
  * - node-role facts keyed (node, resource id) when roles are derived from the data (spec §2.5, Koku's nodes query).
  */
-import type { KokuSqlFlavor } from "../model.js";
+import { type KokuSqlFlavor, POD_USAGE_MEASURES } from "../model.js";
 import { doubles, type RowGroupBatch, strings, timestamps } from "./batch.js";
 import { ExactSums } from "./exact-sum.js";
 import type { Interner } from "./interner.js";
@@ -16,15 +16,8 @@ import { TupleMap } from "./tuple-map.js";
 import { compareCodePoints, MS_PER_DAY } from "./values.js";
 
 export const POD_MEASURES = 8;
-/** Input columns summed into the eight measures, in output order (cpu: usage, request, effective, limit; memory: same). */
-const USAGE = [
-  "pod_usage_cpu_core_seconds",
-  "pod_request_cpu_core_seconds",
-  "pod_limit_cpu_core_seconds",
-  "pod_usage_memory_byte_seconds",
-  "pod_request_memory_byte_seconds",
-  "pod_limit_memory_byte_seconds",
-] as const;
+/** Input columns summed into the eight measures (the effective ones are derived; see slotOf). */
+const USAGE = POD_USAGE_MEASURES;
 
 export interface PodContext {
   startMs: number;

@@ -3,7 +3,7 @@
  * keys. Rows arrive in interval order, so a day is complete when the next day starts; state is one
  * accumulator per group of the current day.
  */
-import type { ReportType } from "../model.js";
+import { POD_USAGE_MEASURES, type ReportType } from "../model.js";
 import type { Row } from "./parquet-output.js";
 
 interface Aggregation {
@@ -18,16 +18,7 @@ const PERIOD = ["report_period_start", "report_period_end"];
 const AGGREGATIONS: Record<ReportType, Aggregation> = {
   pod_usage: {
     copy: [...PERIOD, "namespace", "node", "pod", "pod_labels", "resource_id", "node_role"],
-    sum: [
-      "pod_usage_cpu_core_seconds",
-      "pod_request_cpu_core_seconds",
-      "pod_limit_cpu_core_seconds",
-      "pod_usage_memory_byte_seconds",
-      "pod_request_memory_byte_seconds",
-      "pod_limit_memory_byte_seconds",
-      "node_capacity_cpu_core_seconds",
-      "node_capacity_memory_byte_seconds",
-    ],
+    sum: [...POD_USAGE_MEASURES, "node_capacity_cpu_core_seconds", "node_capacity_memory_byte_seconds"],
     max: ["node_capacity_cpu_cores", "node_capacity_memory_bytes"],
   },
   storage_usage: {

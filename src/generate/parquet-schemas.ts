@@ -4,7 +4,7 @@
  * time zone, text UTF8, measures DOUBLE.
  */
 
-import type { Granularity, ReportType } from "../model.js";
+import { type Granularity, POD_USAGE_MEASURES, type ReportType } from "../model.js";
 import type { SchemaElement } from "../parquet/hyparquet.js";
 
 /** `nullable-double`: a measure that may be null (Koku's MIG numbers); the others are never null. */
@@ -20,14 +20,6 @@ const str = (name: string): ColumnDef => ({ name, kind: "string" });
 const dbl = (name: string): ColumnDef => ({ name, kind: "double" });
 
 const PERIOD = [ts("report_period_start"), ts("report_period_end")];
-const POD_MEASURES_HOURLY = [
-  "pod_usage_cpu_core_seconds",
-  "pod_request_cpu_core_seconds",
-  "pod_limit_cpu_core_seconds",
-  "pod_usage_memory_byte_seconds",
-  "pod_request_memory_byte_seconds",
-  "pod_limit_memory_byte_seconds",
-];
 const NODE_CAPACITY = [
   "node_capacity_cpu_cores",
   "node_capacity_cpu_core_seconds",
@@ -67,7 +59,7 @@ export function columnsFor(type: ReportType, granularity: Granularity, options: 
         return [
           ...intervals,
           ...["pod", "namespace", "node", "resource_id"].map(str),
-          ...POD_MEASURES_HOURLY.map(dbl),
+          ...POD_USAGE_MEASURES.map(dbl),
           ...NODE_CAPACITY.map(dbl),
           str("pod_labels"),
           ...role,

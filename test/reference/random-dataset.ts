@@ -6,7 +6,13 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import type { KokuSqlFlavor, ReferenceData, ReportType, RunParams } from "../../src/model.js";
+import {
+  type KokuSqlFlavor,
+  POD_USAGE_MEASURES,
+  type ReferenceData,
+  type ReportType,
+  type RunParams,
+} from "../../src/model.js";
 import type { ReferenceFiles } from "../../src/reference/duckdb-reference.js";
 import { type Cell, writeRowsParquet } from "./write-parquet.js";
 
@@ -176,12 +182,7 @@ function intervalStart(ds: RandomDataset, day: number, hour: number): Date {
 }
 
 const POD_MEASURES = [
-  "pod_usage_cpu_core_seconds",
-  "pod_request_cpu_core_seconds",
-  "pod_limit_cpu_core_seconds",
-  "pod_usage_memory_byte_seconds",
-  "pod_request_memory_byte_seconds",
-  "pod_limit_memory_byte_seconds",
+  ...POD_USAGE_MEASURES,
   "node_capacity_cpu_cores",
   "node_capacity_cpu_core_seconds",
   "node_capacity_memory_bytes",

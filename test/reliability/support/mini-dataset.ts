@@ -5,7 +5,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { DatasetParams } from "../../../src/generate/params-file.js";
-import type { ReferenceData, ReportType } from "../../../src/model.js";
+import { POD_USAGE_MEASURES, type ReferenceData, type ReportType } from "../../../src/model.js";
 import { partitionDir } from "./harness.js";
 import { type ColumnDef, type Rows, writeTable } from "./parquet-file.js";
 
@@ -50,12 +50,7 @@ const COLUMNS: Record<ReportType, ColumnDef[]> = {
     ...TIMES,
     ...["pod", "namespace", "node", "resource_id"].map(str),
     ...[
-      "pod_usage_cpu_core_seconds",
-      "pod_request_cpu_core_seconds",
-      "pod_limit_cpu_core_seconds",
-      "pod_usage_memory_byte_seconds",
-      "pod_request_memory_byte_seconds",
-      "pod_limit_memory_byte_seconds",
+      ...POD_USAGE_MEASURES,
       "node_capacity_cpu_cores",
       "node_capacity_cpu_core_seconds",
       "node_capacity_memory_bytes",
