@@ -13,7 +13,6 @@ import {
   writeSummaryRows,
 } from "../sink/postgres-writer.js";
 import { SummaryParquetCopy } from "../sink/summary-parquet.js";
-import { openInputSource } from "../source/open-source.js";
 import { type AggregateProgress, aggregateByDay, type StreamedAggregate } from "./aggregate.js";
 import { openDatabase } from "./database.js";
 import { emptyStats } from "./day-windows.js";
@@ -23,6 +22,7 @@ import {
   EmptyInputError,
   refuseEmptyInput,
 } from "./empty-input.js";
+import { openConfiguredInput } from "./input.js";
 import { resolveReferenceData } from "./reference-data.js";
 import { prepareRunSteps, type StepTableCounts } from "./steps.js";
 
@@ -67,17 +67,7 @@ export async function runAggregateJob(config: AppConfig, hooks: JobHooks): Promi
   const started = performance.now();
   const { logger } = hooks;
   const run = resolveRunParams(config);
-  if (!config.input && !hooks.source)
-    throw new Error("no input: give --input <dir|s3://bucket/prefix> (or S3_BUCKET)");
-  const source =
-    hooks.source ??
-    openInputSource(config.input as string, {
-      endpoint: config.s3.endpoint,
-      region: config.s3.region,
-      accessKeyId: config.s3.accessKeyId,
-      secretAccessKey: config.s3.secretAccessKey,
-      forcePathStyle: config.s3.forcePathStyle,
-    });
+  const source = hooks.source ?? openConfiguredInput(config);
   const schema = resolveDatabaseSchema(config);
   // Listed before the database is started: a run that finds nothing fails without touching anything.
   let listed: { files: InputFile[]; seconds: number };

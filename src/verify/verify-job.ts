@@ -8,9 +8,9 @@ import { resolveDatabaseSchema, resolveRunParams } from "../config/run-params.js
 import type { AppConfig } from "../config/schema.js";
 import { loadDatasetParams } from "../generate/params-file.js";
 import type { InputSource, ReferenceData, RunParams } from "../model.js";
+import { openConfiguredInput } from "../run/input.js";
 import { resolveReferenceData } from "../run/reference-data.js";
 import { connect } from "../sink/connection.js";
-import { openInputSource } from "../source/open-source.js";
 import { runVerify, type VerifyResult } from "./run-verify.js";
 
 export interface VerifyJobOptions {
@@ -64,16 +64,7 @@ export async function runVerifyJob(
   options: VerifyJobOptions = {},
 ): Promise<VerifyJobResult> {
   const { run, reference, origins } = await runAndReference(config, options);
-  if (!config.input && !options.source) throw new Error("no input: give --input <dir|s3://bucket/prefix>");
-  const source =
-    options.source ??
-    openInputSource(config.input as string, {
-      endpoint: config.s3.endpoint,
-      region: config.s3.region,
-      accessKeyId: config.s3.accessKeyId,
-      secretAccessKey: config.s3.secretAccessKey,
-      forcePathStyle: config.s3.forcePathStyle,
-    });
+  const source = options.source ?? openConfiguredInput(config);
   try {
     const result = await runVerify({
       source,

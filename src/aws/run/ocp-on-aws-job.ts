@@ -9,8 +9,8 @@ import type { AppConfig } from "../../config/schema.js";
 import type { InputSource, RunParams } from "../../model.js";
 import { aggregate } from "../../run/aggregate.js";
 import { openDatabase } from "../../run/database.js";
+import { openConfiguredInput } from "../../run/input.js";
 import { resolveReferenceData } from "../../run/reference-data.js";
-import { openInputSource } from "../../source/open-source.js";
 import { runOcpOnAws } from "../engine/ocp-on-aws-engine.js";
 import { toOcpSummaryInput } from "../engine/ocp-summary-input.js";
 import type { OcpOnAwsParams, ProjectRow } from "../model.js";
@@ -66,16 +66,7 @@ export async function runOcpOnAwsJob(
 ): Promise<OcpOnAwsReport> {
   const started = performance.now();
   const { params, logger } = options;
-  if (!config.input && !options.source) throw new Error("no input: give --input <dir|s3://bucket/prefix>");
-  const source =
-    options.source ??
-    openInputSource(config.input as string, {
-      endpoint: config.s3.endpoint,
-      region: config.s3.region,
-      accessKeyId: config.s3.accessKeyId,
-      secretAccessKey: config.s3.secretAccessKey,
-      forcePathStyle: config.s3.forcePathStyle,
-    });
+  const source = options.source ?? openConfiguredInput(config);
   const schema = resolveDatabaseSchema(config);
   // A dry run without a configured database reads no tables (and starts no embedded server).
   const db =

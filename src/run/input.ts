@@ -1,0 +1,16 @@
+/** The run's Parquet input as configured: `input` (a directory or s3:// URL) with the `s3.*` connection keys. */
+import type { AppConfig } from "../config/schema.js";
+import type { InputSource } from "../model.js";
+import { openInputSource } from "../source/open-source.js";
+
+/** Opens the configured input; every job (aggregate, verify, OCP-on-AWS) builds its source here. */
+export function openConfiguredInput(config: AppConfig): InputSource {
+  if (!config.input) throw new Error("no input: give --input <dir|s3://bucket/prefix> (or S3_BUCKET)");
+  return openInputSource(config.input, {
+    endpoint: config.s3.endpoint,
+    region: config.s3.region,
+    accessKeyId: config.s3.accessKeyId,
+    secretAccessKey: config.s3.secretAccessKey,
+    forcePathStyle: config.s3.forcePathStyle,
+  });
+}
