@@ -6,18 +6,20 @@
 import type { EngineInput, ReferenceData, ReportType, RunParams, SummaryRow } from "../model.js";
 import { type RowGroupBatch, strings } from "./batch.js";
 import type { FinishContext } from "./context.js";
+import { createEngineDictionary, type EngineDictionary, type FilteredTexts } from "./dictionary.js";
 import { computeCapacities, finalizePodRows } from "./finalize-pods.js";
 import { finalizeStorageRows } from "./finalize-storage.js";
-import { Interner } from "./interner.js";
+import type { Interner } from "./interner.js";
 import { LabelAccumulator } from "./label-accumulator.js";
-import { LabelCatalog, LabelTextError, parseLabelText } from "./labels.js";
+import { type LabelCatalog, LabelTextError } from "./labels.js";
 import { compileLike } from "./like.js";
+import { deriveNodeRoles, nodeRolesFromTable } from "./node-roles.js";
 import { PodAccumulator } from "./pod-accumulator.js";
 import { sortSummaryRows } from "./row-order.js";
 import { StorageAccumulator } from "./storage-accumulator.js";
 import { TupleMap } from "./tuple-map.js";
 import { unallocatedRows } from "./unallocated.js";
-import { compareCodePoints, dayNumber, MS_PER_DAY } from "./values.js";
+import { dayNumber, MS_PER_DAY } from "./values.js";
 
 /** A report type's rows, or node capacity alone (hourly pod rows read beside daily ones). */
 const PHASE: Record<EngineInput, number> = {
@@ -57,34 +59,6 @@ export interface EngineOutput {
   /** Rows produced so far, by kind. */
   counts: { pod: number; storage: number; unallocated: number };
   stats: EngineStats;
-}
-
-/** Filtered label map id per label text id (-2 = not yet seen). */
-export class FilteredTexts {
-  filtered = new Int32Array(1024).fill(-2);
-
-  grow(size: number): void {
-    let cap = this.filtered.length;
-    while (cap < size) cap *= 2;
-    const grown = new Int32Array(cap).fill(-2);
-    grown.set(this.filtered);
-    this.filtered = grown;
-  }
-}
-
-/** The string and label-map caches of a run, shareable by the engines of its day windows. */
-export interface EngineDictionary {
-  interner: Interner;
-  catalog: LabelCatalog;
-  labelTexts: FilteredTexts;
-}
-
-export function createEngineDictionary(run: RunParams, reference: ReferenceData): EngineDictionary {
-  return {
-    interner: new Interner(),
-    catalog: new LabelCatalog(run.kokuSql, reference.enabledTagKeys),
-    labelTexts: new FilteredTexts(),
-  };
 }
 
 export class SummaryEngine {
@@ -196,7 +170,9 @@ export class SummaryEngine {
   finishByDay(): EngineOutput {
     const ctx = this.finishContext();
     const caps = computeCapacities(this.pods);
-    const roleOf = this.roleLookup();
+    const roleOf = this.reference.nodeRoles
+      ? nodeRolesFromTable(this.reference.nodeRoles)
+      : deriveNodeRoles(this.interner, this.nodeLabels, this.pods);
     const podGroups = indexByDay(this.pods.groups);
     const storageGroups = indexByDay(this.storage.groups);
     const volumeNodes = indexByDay(this.pods.volumeNodes);
@@ -308,57 +284,6 @@ export class SummaryEngine {
       if (!lists[i].includes(map)) lists[i].push(map);
     }
     return { index, lists };
-  }
-
-  /** Node roles from reporting_ocp_nodes, or derived the way Koku fills that table (spec §2.5). */
-  private roleLookup(): (node: string, resourceId: string | null) => string | undefined {
-    const roles = new Map<string, string | null>();
-    const keyOf = (node: string, resource: string | null) => `${node}\u0000${resource ?? "\u0001null"}`;
-    const setMax = (k: string, role: string | null) => {
-      const cur = roles.get(k);
-      if (cur === undefined || cur === null || (role !== null && compareCodePoints(role, cur) > 0)) {
-        roles.set(k, role ?? cur ?? null);
-      }
-    };
-    if (this.reference.nodeRoles) {
-      for (const r of this.reference.nodeRoles) setMax(keyOf(r.node, r.resource_id), r.node_role);
-    } else {
-      // Nodes with a node-label row in the range, and whether any of their label texts says infra.
-      const labelled = new Map<number, boolean>();
-      for (let r = 0; r < this.nodeLabels.rows.size; r++) {
-        const node = this.nodeLabels.rows.keyOf(r, 1);
-        const text = this.interner.text(this.nodeLabels.rows.keyOf(r, 2));
-        const infra = text !== null && isInfraLabelText(text);
-        labelled.set(node, (labelled.get(node) ?? false) || infra);
-      }
-      const facts = this.pods.roleFacts;
-      for (let f = 0; f < facts.size; f++) {
-        const node = facts.keyOf(f, 0);
-        const infra = labelled.get(node);
-        if (infra === undefined) continue;
-        const given = this.interner.text(this.pods.roleFactRole[f]);
-        const derived = this.pods.roleFactApiserver[f] ? "master" : infra ? "infra" : "worker";
-        roles.set(
-          keyOf(this.interner.text(node) ?? "", this.interner.text(facts.keyOf(f, 1))),
-          given ?? derived,
-        );
-      }
-    }
-    return (node, resourceId) => {
-      // The SQL join is on equality: a null resource id matches nothing.
-      if (resourceId === null) return undefined;
-      return roles.get(keyOf(node, resourceId)) ?? undefined;
-    };
-  }
-}
-
-/** Koku tests the label text for `"node_role_kubernetes_io": "infra"` (jsonb text form). */
-function isInfraLabelText(text: string): boolean {
-  try {
-    const pairs = parseLabelText(text);
-    return pairs?.some(([k, v]) => k === "node_role_kubernetes_io" && v === "infra") ?? false;
-  } catch {
-    return false;
   }
 }
 

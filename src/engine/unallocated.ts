@@ -6,6 +6,7 @@ import type { SummaryRow } from "../model.js";
 import type { FinishContext } from "./context.js";
 import { baseRow } from "./context.js";
 import { fsum } from "./exact-sum.js";
+import type { RoleLookup } from "./node-roles.js";
 import { compareCodePoints } from "./values.js";
 
 const EXCLUDED_NAMESPACES = new Set([
@@ -14,9 +15,6 @@ const EXCLUDED_NAMESPACES = new Set([
   "Network unattributed",
   "Storage unattributed",
 ]);
-
-/** Role of a (node, resource id) pair; undefined when unknown. */
-export type RoleLookup = (node: string, resourceId: string | null) => string | undefined;
 
 type Measure =
   | "pod_usage_cpu_core_hours"

@@ -5,13 +5,8 @@
  * same engine in the same order, so both give identical rows.
  */
 
-import {
-  createEngineDictionary,
-  type EngineDictionary,
-  type EngineOutput,
-  type EngineStats,
-  SummaryEngine,
-} from "../engine/summary-engine.js";
+import { createEngineDictionary, type EngineDictionary } from "../engine/dictionary.js";
+import { type EngineOutput, type EngineStats, SummaryEngine } from "../engine/summary-engine.js";
 import { dayNumber } from "../engine/values.js";
 import type {
   ByteSource,
