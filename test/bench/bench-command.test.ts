@@ -16,8 +16,8 @@ import { DIST, ensureBuilt, ROOT } from "../helpers/dist.js";
 const run = promisify(execFile);
 let work: string;
 
-beforeAll(() => {
-  ensureBuilt();
+beforeAll(async () => {
+  await ensureBuilt();
   work = mkdtempSync(join(tmpdir(), "ocp-bench-test-"));
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));

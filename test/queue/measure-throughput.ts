@@ -13,8 +13,8 @@ import pg from "pg";
 import { createLogger } from "../../src/cli/logger.js";
 import { openBoss, submitSummaryJobs, waitForJobs } from "../../src/queue/index.js";
 import { seedReferenceData } from "../../src/sink/reference-tables.js";
+import { buildCli } from "../helpers/dist.js";
 import { startTestPostgres } from "../helpers/postgres.js";
-import { buildCli } from "./built-cli.js";
 import { generateDatasets, jobFor } from "./datasets.js";
 import { startCli } from "./worker-process.js";
 

@@ -29,9 +29,9 @@ import { withRunLock } from "../../src/queue/job-lock.js";
 import { runAggregateJob } from "../../src/run/job.js";
 import { seedReferenceData } from "../../src/sink/reference-tables.js";
 import { compareRowSets } from "../../src/verify/compare.js";
+import { type BuiltCli, buildCli } from "../helpers/dist.js";
 import { startTestPostgres, type TestPostgres } from "../helpers/postgres.js";
 import { readSummaryRows } from "../helpers/summary-db.js";
-import { type BuiltCli, buildCli } from "./built-cli.js";
 import { generateDatasets, jobFor, type TestDataset, writeCorruptInput } from "./datasets.js";
 import { type CliProcess, startCli } from "./worker-process.js";
 

@@ -13,8 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDatasetParams } from "../../src/generate/params-file.js";
 import { runAggregateJob } from "../../src/run/job.js";
 import { uploadDirectory } from "../../src/source/upload.js";
+import { ensureBuilt } from "../helpers/dist.js";
 import { startTestS3, type TestS3 } from "../helpers/s3.js";
-import { aggregateArgs, ensureBuilt, startCli } from "./support/cli.js";
+import { aggregateArgs, startCli } from "./support/cli.js";
 import { jobBackends, waitForNoJobBackends } from "./support/db-faults.js";
 import {
   type Harness,

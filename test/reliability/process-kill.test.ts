@@ -10,8 +10,9 @@ import type { DatasetParams } from "../../src/generate/params-file.js";
 import { loadDatasetParams } from "../../src/generate/params-file.js";
 import { runAggregateJob } from "../../src/run/job.js";
 import { uploadDirectory } from "../../src/source/upload.js";
+import { ensureBuilt } from "../helpers/dist.js";
 import { type FaultyProxy, startFaultyProxy, startTestS3, type TestS3 } from "../helpers/s3.js";
-import { aggregateArgs, ensureBuilt, startCli } from "./support/cli.js";
+import { aggregateArgs, startCli } from "./support/cli.js";
 import {
   blockCopyOnLock,
   copyWaitingOnLock,

@@ -9,8 +9,9 @@ import { createLogger } from "../../src/cli/logger.js";
 import { loadDatasetParams } from "../../src/generate/params-file.js";
 import { runAggregateJob } from "../../src/run/job.js";
 import { uploadDirectory } from "../../src/source/upload.js";
+import { ensureBuilt } from "../helpers/dist.js";
 import { type FaultyProxy, startFaultyProxy, startTestS3, type TestS3 } from "../helpers/s3.js";
-import { aggregateArgs, ensureBuilt, startCli } from "./support/cli.js";
+import { aggregateArgs, startCli } from "./support/cli.js";
 import { type Harness, jobConfig, SAMPLE_BASIC, startHarness } from "./support/harness.js";
 
 const params = loadDatasetParams(SAMPLE_BASIC);
