@@ -26,7 +26,17 @@ export function finalizeStorageRows(
   groups: readonly number[],
   volumeNodeRows: readonly number[],
 ): SummaryRow[] {
-  // Distinct (node, resource id) per (day, namespace, pod), from the daily pod rows of claimed pods.
+  const volumeNodesOf = podVolumeNodes(pods, volumeNodeRows);
+  const counts = volumeCounts(storage, groups, volumeNodesOf);
+  const regrouped = regroupStorage(ctx, storage, groups, volumeNodesOf, counts);
+  return storageRows(ctx, regrouped);
+}
+
+/** Distinct (node, resource id) of a (day, namespace, pod); undefined when the pod has no volume-node row. */
+type VolumeNodesOf = (day: number, namespace: number, pod: number) => NodeRef[] | undefined;
+
+/** Distinct (node, resource id) per (day, namespace, pod), from the daily pod rows of claimed pods. */
+function podVolumeNodes(pods: PodAccumulator, volumeNodeRows: readonly number[]): VolumeNodesOf {
   const podNodes = new Map<string, NodeRef[]>();
   for (const v of volumeNodeRows) {
     const k = `${pods.volumeNodes.keyOf(v, 0)}|${pods.volumeNodes.keyOf(v, 1)}|${pods.volumeNodes.keyOf(v, 2)}`;
@@ -35,12 +45,23 @@ export function finalizeStorageRows(
     if (!list) podNodes.set(k, [ref]);
     else if (!list.some((r) => r.node === ref.node && r.resource === ref.resource)) list.push(ref);
   }
-
   // Pod rows join storage rows on namespace and pod: null never equals null.
-  const volumeNodesOf = (day: number, namespace: number, pod: number) =>
+  return (day, namespace, pod) =>
     namespace < 0 || pod < 0 ? undefined : podNodes.get(`${day}|${namespace}|${pod}`);
+}
 
-  // Distinct volumes per (day, claim, pod, namespace) and distinct nodes per (day, volume).
+interface VolumeCounts {
+  /** Distinct volumes per `day|claim|pod|namespace`. */
+  volumesOfClaim: Map<string, Set<number>>;
+  /** Distinct nodes per `day|volume`. */
+  nodesOfVolume: Map<string, Set<number>>;
+}
+
+function volumeCounts(
+  storage: StorageAccumulator,
+  groups: readonly number[],
+  volumeNodesOf: VolumeNodesOf,
+): VolumeCounts {
   const volumesOfClaim = new Map<string, Set<number>>();
   const nodesOfVolume = new Map<string, Set<number>>();
   const g = storage.groups;
@@ -65,7 +86,26 @@ export function finalizeStorageRows(
     }
     for (const ref of nodes) if (ref.node >= 0) set.add(ref.node); // count(DISTINCT node) skips null
   }
+  return { volumesOfClaim, nodesOfVolume };
+}
 
+/** Output groups keyed (day, namespace, node, resource, claim, volume, class, CSI handle, merged labels). */
+interface RegroupedStorage {
+  out: TupleMap;
+  sums: ExactSums;
+  capacity: MaxColumn;
+  nodeCount: (number | null)[];
+  category: number[];
+}
+
+function regroupStorage(
+  ctx: FinishContext,
+  storage: StorageAccumulator,
+  groups: readonly number[],
+  volumeNodesOf: VolumeNodesOf,
+  { volumesOfClaim, nodesOfVolume }: VolumeCounts,
+): RegroupedStorage {
+  const g = storage.groups;
   const out = new TupleMap(9, 1024);
   const sums = new ExactSums(1024 * STORAGE_SUMS);
   const capacity = new MaxColumn(1024);
@@ -127,7 +167,13 @@ export function finalizeStorageRows(
       }
     }
   }
+  return { out, sums, capacity, nodeCount, category };
+}
 
+function storageRows(
+  ctx: FinishContext,
+  { out, sums, capacity, nodeCount, category }: RegroupedStorage,
+): SummaryRow[] {
   const onprem = ctx.run.kokuSql === "onprem";
   const rows: SummaryRow[] = [];
   for (let o = 0; o < out.size; o++) {
