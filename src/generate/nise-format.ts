@@ -135,6 +135,35 @@ export interface NiseParseOptions {
 
 export function parseNiseDescription(yamlText: string, options: NiseParseOptions): DatasetSpec {
   const origin = options.origin ?? "nise description";
+  const generator = readGenerator(yamlText, origin);
+  const random = new SeededRandom(options.seed);
+  const startDate = (generator.start_date ?? options.startDate ?? "2025-10-01").slice(0, 10);
+  const endDate = (generator.end_date ?? options.endDate ?? startDate).slice(0, 10);
+  // Draw order is part of the output (same seed, same dataset): nodes in file order, each node's draws,
+  // then per namespace its pods, virtual machines and volumes.
+  const cluster: ClusterParts = { nodes: [], namespaces: new Map(), pods: [], volumes: [] };
+  generator.nodes.forEach((n, nodeIndex) => {
+    const node = nodeSpec(n, nodeIndex, random);
+    cluster.nodes.push(node);
+    for (const [nsName, ns] of Object.entries(n.namespaces ?? {})) {
+      addNamespace(cluster, node, nsName, ns, random);
+    }
+  });
+  return datasetSpec(cluster, startDate, endDate, options.origin);
+}
+
+type NiseGenerator = NonNullable<z.infer<typeof niseDocument>["generators"][number]["OCPGenerator"]>;
+type NiseNode = z.infer<typeof niseNode>;
+type NiseNamespace = z.infer<typeof niseNamespace>;
+
+interface ClusterParts {
+  nodes: NodeSpec[];
+  namespaces: Map<string, NamespaceSpec>;
+  pods: PodSpec[];
+  volumes: VolumeSpec[];
+}
+
+function readGenerator(yamlText: string, origin: string): NiseGenerator {
   const parsed = niseDocument.safeParse(parseYaml(yamlText));
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
@@ -142,171 +171,184 @@ export function parseNiseDescription(yamlText: string, options: NiseParseOptions
   }
   const generator = parsed.data.generators.find((g) => g.OCPGenerator)?.OCPGenerator;
   if (!generator) throw new Error(`${origin}: no OCPGenerator in generators`);
-  const random = new SeededRandom(options.seed);
-  const startDate = (generator.start_date ?? options.startDate ?? "2025-10-01").slice(0, 10);
-  const endDate = (generator.end_date ?? options.endDate ?? startDate).slice(0, 10);
-  const [year, month] = startDate.split("-").map(Number);
+  return generator;
+}
 
-  /** A usage value: full_period and per-day values, or nise's random draw when absent. */
-  const usageSeries = (input: z.infer<typeof usage>, randomBase: number, jitter: number): Series => {
-    if (!input) return { base: randomBase, byDay: {}, jitter };
-    const byDay: Record<string, number> = {};
-    let base = randomBase;
-    for (const [key, value] of Object.entries(input)) {
-      if (key === "full_period") base = Number(value);
-      else {
-        const day = niseDay(key);
-        if (day) byDay[day] = Number(value);
-      }
+/** A usage value: full_period and per-day values, or nise's random draw when absent. */
+function usageSeries(input: z.infer<typeof usage>, randomBase: number, jitter: number): Series {
+  if (!input) return { base: randomBase, byDay: {}, jitter };
+  const byDay: Record<string, number> = {};
+  let base = randomBase;
+  for (const [key, value] of Object.entries(input)) {
+    if (key === "full_period") base = Number(value);
+    else {
+      const day = niseDay(key);
+      if (day) byDay[day] = Number(value);
     }
-    return { base, byDay, jitter: 0 };
+  }
+  return { base, byDay, jitter: 0 };
+}
+
+const fixed = (base: number): Series => ({ base, byDay: {}, jitter: 0 });
+
+function nodeSpec(n: NiseNode, nodeIndex: number, random: SeededRandom): NodeSpec {
+  const cores = n.cpu_cores ?? random.int(2, 16);
+  const memory = n.memory_gig ?? random.int(4, 64);
+  const rawId = n.resource_id ?? String(random.int(10_000_000, 99_999_999));
+  const role = n.node_role ?? "worker";
+  return {
+    name: n.node_name ?? `node_${nodeIndex + 1}`,
+    resourceId: rawId.startsWith("i-") ? rawId : `i-${rawId}`,
+    cpuCores: cores,
+    memoryGiB: memory,
+    role,
+    operatorRole: role,
+    reportLabels: true,
+    labels: staticLabels(parseOperatorLabels(n.node_labels)),
   };
-  const fixed = (base: number): Series => ({ base, byDay: {}, jitter: 0 });
+}
 
-  const nodes: NodeSpec[] = [];
-  const namespaces = new Map<string, NamespaceSpec>();
-  const pods: PodSpec[] = [];
-  const volumes: VolumeSpec[] = [];
-  generator.nodes.forEach((n, nodeIndex) => {
-    const name = n.node_name ?? `node_${nodeIndex + 1}`;
-    const cores = n.cpu_cores ?? random.int(2, 16);
-    const memory = n.memory_gig ?? random.int(4, 64);
-    const rawId = n.resource_id ?? String(random.int(10_000_000, 99_999_999));
-    const role = n.node_role ?? "worker";
-    nodes.push({
-      name,
-      resourceId: rawId.startsWith("i-") ? rawId : `i-${rawId}`,
-      cpuCores: cores,
-      memoryGiB: memory,
-      role,
-      operatorRole: role,
+/** A pod as nise describes it, requests and limits already capped at the node's capacity. */
+interface PodDraft {
+  name: string;
+  cpuRequest: number;
+  cpuLimit: number;
+  memRequest: number;
+  memLimit: number;
+  cpuUsage: z.infer<typeof usage>;
+  memUsage: z.infer<typeof usage>;
+  seconds: number;
+  labels: Record<string, string>;
+}
+
+function podSpec(p: PodDraft, node: NodeSpec, namespace: string, random: SeededRandom): PodSpec {
+  return {
+    name: p.name,
+    namespace,
+    node: node.name,
+    resourceId: null,
+    cpuUsage: usageSeries(p.cpuUsage, p.cpuRequest * (0.2 + 0.8 * random.next()), 0.1),
+    cpuRequest: fixed(p.cpuRequest),
+    cpuLimit: fixed(p.cpuLimit),
+    memUsageGiB: usageSeries(p.memUsage, p.memRequest * (0.2 + 0.8 * random.next()), 0.1),
+    memRequestGiB: fixed(p.memRequest),
+    memLimitGiB: fixed(p.memLimit),
+    podSecondsPerHour: Math.min(3600, p.seconds),
+    labels: p.labels,
+    activeFrom: null,
+    activeUntil: null,
+  };
+}
+
+/** One namespace of one node: its labels (first mention wins), pods, virtual machines and volumes. */
+function addNamespace(
+  cluster: ClusterParts,
+  node: NodeSpec,
+  nsName: string,
+  ns: NiseNamespace,
+  random: SeededRandom,
+): void {
+  if (!cluster.namespaces.has(nsName)) {
+    cluster.namespaces.set(nsName, {
+      name: nsName,
+      labels: staticLabels(parseOperatorLabels(ns?.namespace_labels)),
       reportLabels: true,
-      labels: staticLabels(parseOperatorLabels(n.node_labels)),
     });
-    const capCpu = (v: number | undefined, fallback: number) => Math.min(v ?? fallback, cores);
-    const capMem = (v: number | undefined, fallback: number) => Math.min(v ?? fallback, memory);
-    for (const [nsName, ns] of Object.entries(n.namespaces ?? {})) {
-      if (!namespaces.has(nsName)) {
-        namespaces.set(nsName, {
-          name: nsName,
-          labels: staticLabels(parseOperatorLabels(ns?.namespace_labels)),
-          reportLabels: true,
-        });
-      }
-      const podOf = (p: {
-        name: string;
-        cpuRequest: number;
-        cpuLimit: number;
-        memRequest: number;
-        memLimit: number;
-        cpuUsage: z.infer<typeof usage>;
-        memUsage: z.infer<typeof usage>;
-        seconds: number;
-        labels: Record<string, string>;
-      }): PodSpec => ({
-        name: p.name,
-        namespace: nsName,
-        node: name,
-        resourceId: null,
-        cpuUsage: usageSeries(p.cpuUsage, p.cpuRequest * (0.2 + 0.8 * random.next()), 0.1),
-        cpuRequest: fixed(p.cpuRequest),
-        cpuLimit: fixed(p.cpuLimit),
-        memUsageGiB: usageSeries(p.memUsage, p.memRequest * (0.2 + 0.8 * random.next()), 0.1),
-        memRequestGiB: fixed(p.memRequest),
-        memLimitGiB: fixed(p.memLimit),
-        podSecondsPerHour: Math.min(3600, p.seconds),
-        labels: p.labels,
-        activeFrom: null,
-        activeUntil: null,
-      });
-      for (const [i, p] of (ns?.pods ?? []).entries()) {
-        const podName = p.pod_name ?? `${nsName}_pod_${i + 1}`;
-        const cpuRequest = capCpu(p.cpu_request, 1);
-        const memRequest = capMem(p.mem_request_gig, 1);
-        pods.push(
-          podOf({
-            name: podName,
-            cpuRequest,
-            cpuLimit: capCpu(p.cpu_limit, cpuRequest),
-            memRequest,
-            memLimit: capMem(p.mem_limit_gig, memRequest),
-            cpuUsage: p.cpu_usage,
-            memUsage: p.mem_usage_gig,
-            seconds: p.pod_seconds ?? 3600,
-            labels: parseOperatorLabels(p.labels),
-          }),
-        );
-      }
-      for (const vm of ns?.virtual_machines ?? []) {
-        // A VM runs as a pod named after it, labelled vm_kubevirt_io_name (what Koku's VM rows key on).
-        const vmName = vm.vm_name ?? `vm_${random.suffix(6)}`;
-        const cpuRequest = capCpu(vm.cpu_request, 1);
-        const memRequest = capMem(vm.mem_request_gig, 1);
-        pods.push(
-          podOf({
-            name: vmName,
-            cpuRequest,
-            cpuLimit: capCpu(vm.cpu_limit, cpuRequest),
-            memRequest,
-            memLimit: capMem(vm.mem_limit_gig, memRequest),
-            cpuUsage: vm.cpu_usage,
-            memUsage: vm.mem_usage_gig,
-            seconds: vm.vm_seconds ?? 3600,
-            labels: { vm_kubevirt_io_name: vmName },
-          }),
-        );
-        if (vm.volume_claim_name) {
-          const capacity = vm.capacity_gig ?? 20;
-          volumes.push(
-            volumeOf(`pv-${vm.volume_claim_name}`, vm.storage_class ?? "gp3-csi", "", "", capacity, {}, [
-              {
-                name: vm.volume_claim_name,
-                namespace: nsName,
-                pods: [vmName],
-                capacityGiB: capacity,
-                usageGiB: fixed(capacity * (0.2 + 0.8 * random.next())),
-                labels: {},
-              },
-            ]),
-          );
-        }
-      }
-      for (const [i, v] of (ns?.volumes ?? []).entries()) {
-        const request = v.volume_request_gig ?? 10;
-        const claims: ClaimSpec[] = (v.volume_claims ?? []).map((c, j) => {
-          const capacity = c.capacity_gig ?? request;
-          return {
-            name: c.volume_claim_name ?? `${nsName}_claim_${i + 1}_${j + 1}`,
+  }
+  const capCpu = (v: number | undefined, fallback: number) => Math.min(v ?? fallback, node.cpuCores);
+  const capMem = (v: number | undefined, fallback: number) => Math.min(v ?? fallback, node.memoryGiB);
+  for (const [i, p] of (ns?.pods ?? []).entries()) {
+    const cpuRequest = capCpu(p.cpu_request, 1);
+    const memRequest = capMem(p.mem_request_gig, 1);
+    const draft: PodDraft = {
+      name: p.pod_name ?? `${nsName}_pod_${i + 1}`,
+      cpuRequest,
+      cpuLimit: capCpu(p.cpu_limit, cpuRequest),
+      memRequest,
+      memLimit: capMem(p.mem_limit_gig, memRequest),
+      cpuUsage: p.cpu_usage,
+      memUsage: p.mem_usage_gig,
+      seconds: p.pod_seconds ?? 3600,
+      labels: parseOperatorLabels(p.labels),
+    };
+    cluster.pods.push(podSpec(draft, node, nsName, random));
+  }
+  for (const vm of ns?.virtual_machines ?? []) {
+    // A VM runs as a pod named after it, labelled vm_kubevirt_io_name (what Koku's VM rows key on).
+    const vmName = vm.vm_name ?? `vm_${random.suffix(6)}`;
+    const cpuRequest = capCpu(vm.cpu_request, 1);
+    const memRequest = capMem(vm.mem_request_gig, 1);
+    const draft: PodDraft = {
+      name: vmName,
+      cpuRequest,
+      cpuLimit: capCpu(vm.cpu_limit, cpuRequest),
+      memRequest,
+      memLimit: capMem(vm.mem_limit_gig, memRequest),
+      cpuUsage: vm.cpu_usage,
+      memUsage: vm.mem_usage_gig,
+      seconds: vm.vm_seconds ?? 3600,
+      labels: { vm_kubevirt_io_name: vmName },
+    };
+    cluster.pods.push(podSpec(draft, node, nsName, random));
+    if (vm.volume_claim_name) {
+      const capacity = vm.capacity_gig ?? 20;
+      cluster.volumes.push(
+        volumeOf(`pv-${vm.volume_claim_name}`, vm.storage_class ?? "gp3-csi", "", "", capacity, {}, [
+          {
+            name: vm.volume_claim_name,
             namespace: nsName,
-            pods: c.pod_name ? [c.pod_name] : [],
+            pods: [vmName],
             capacityGiB: capacity,
-            usageGiB: usageSeries(c.volume_claim_usage_gig, capacity * random.next(), 0),
-            labels: parseOperatorLabels(c.labels),
-          };
-        });
-        volumes.push(
-          volumeOf(
-            v.volume_name ?? `pv_${nsName}_${i + 1}`,
-            v.storage_class ?? "gp2",
-            v.csi_driver ?? "",
-            v.csi_volume_handle ?? "",
-            request,
-            parseOperatorLabels(v.labels),
-            claims,
-          ),
-        );
-      }
+            usageGiB: fixed(capacity * (0.2 + 0.8 * random.next())),
+            labels: {},
+          },
+        ]),
+      );
     }
-  });
+  }
+  for (const [i, v] of (ns?.volumes ?? []).entries()) {
+    const request = v.volume_request_gig ?? 10;
+    const claims: ClaimSpec[] = (v.volume_claims ?? []).map((c, j) => {
+      const capacity = c.capacity_gig ?? request;
+      return {
+        name: c.volume_claim_name ?? `${nsName}_claim_${i + 1}_${j + 1}`,
+        namespace: nsName,
+        pods: c.pod_name ? [c.pod_name] : [],
+        capacityGiB: capacity,
+        usageGiB: usageSeries(c.volume_claim_usage_gig, capacity * random.next(), 0),
+        labels: parseOperatorLabels(c.labels),
+      };
+    });
+    cluster.volumes.push(
+      volumeOf(
+        v.volume_name ?? `pv_${nsName}_${i + 1}`,
+        v.storage_class ?? "gp2",
+        v.csi_driver ?? "",
+        v.csi_volume_handle ?? "",
+        request,
+        parseOperatorLabels(v.labels),
+        claims,
+      ),
+    );
+  }
+}
 
+/** The dataset around the cluster: names from the file's name, the sample fixtures' reference data. */
+function datasetSpec(
+  cluster: ClusterParts,
+  startDate: string,
+  endDate: string,
+  origin: string | undefined,
+): DatasetSpec {
+  const [year, month] = startDate.split("-").map(Number);
   const base =
-    (options.origin ?? "nise")
+    (origin ?? "nise")
       .split("/")
       .pop()
       ?.replace(/\.ya?ml$/, "") ?? "nise";
   return {
     name: `nise-${base}`,
-    description: `nise static description ${options.origin ?? ""}`.trim(),
+    description: `nise static description ${origin ?? ""}`.trim(),
     orgId: "org1234567",
     sourceUuid: null,
     clusterId: `cluster-${base}`,
@@ -325,10 +367,10 @@ export function parseNiseDescription(yamlText: string, options: NiseParseOptions
     nodeRoleColumn: false,
     dailyEffectiveUsage: "given",
     filesPerType: 1,
-    nodes,
-    namespaces: [...namespaces.values()],
-    pods,
-    volumes,
+    nodes: cluster.nodes,
+    namespaces: [...cluster.namespaces.values()],
+    pods: cluster.pods,
+    volumes: cluster.volumes,
     gpus: [],
     vms: [],
   };
