@@ -112,16 +112,30 @@ function roleOf(index: number, nodeCount: number): "master" | "infra" | "worker"
 
 export function scaleCluster(options: ScaleOptions): DatasetSpec {
   const random = new SeededRandom(options.seed);
-  const [year, month] = options.startDate.split("-").map(Number);
+  const endDate = scaleEndDate(options);
+  // Draw order is part of the output (same seed, same dataset): nodes, namespaces, pods with their volumes,
+  // released volumes.
+  const nodes = scaleNodes(random, options.nodes);
+  const { namespaces, appNamespaces } = scaleNamespaces(random, options);
+  const { pods, volumes } = scaleWorkloads(random, nodes, appNamespaces, options);
+  volumes.push(...releasedVolumes(random, options.nodes));
+  return scaleDataset(options, endDate, { nodes, namespaces, pods, volumes });
+}
+
+function scaleEndDate(options: ScaleOptions): string {
+  const month = Number(options.startDate.slice(5, 7));
   let endDate = options.startDate;
   for (let d = 1; d < options.days; d++) endDate = dayAfter(endDate);
   if (Number(endDate.slice(5, 7)) !== month) {
     throw new Error(`--days ${options.days} from ${options.startDate} leaves the month; pick fewer days`);
   }
+  return endDate;
+}
 
+function scaleNodes(random: SeededRandom, count: number): NodeSpec[] {
   const nodes: NodeSpec[] = [];
-  for (let i = 0; i < options.nodes; i++) {
-    const role = roleOf(i, options.nodes);
+  for (let i = 0; i < count; i++) {
+    const role = roleOf(i, count);
     const cores = role === "worker" ? random.pick([16, 32, 64]) : 8;
     const zone = ZONES[i % ZONES.length];
     const name = `ip-10-0-${Math.floor(i / 250)}-${i % 250}.ec2.internal`;
@@ -141,11 +155,23 @@ export function scaleCluster(options: ScaleOptions): DatasetSpec {
       }),
     });
   }
+  return nodes;
+}
 
-  // Application namespaces: about one per 40 pods, each owned by a team in one environment.
+interface AppNamespace {
+  name: string;
+  team: string;
+  env: string;
+}
+
+/** Application namespaces (about one per 40 pods, each a team's in one environment), then the system ones. */
+function scaleNamespaces(
+  random: SeededRandom,
+  options: ScaleOptions,
+): { namespaces: NamespaceSpec[]; appNamespaces: AppNamespace[] } {
   const appNamespaceCount = Math.max(3, Math.round((options.nodes * options.podsPerNode) / 40));
   const namespaces: NamespaceSpec[] = [];
-  const appNamespaces: { name: string; team: string; env: string }[] = [];
+  const appNamespaces: AppNamespace[] = [];
   for (let i = 0; i < appNamespaceCount; i++) {
     const team = TEAMS[i % TEAMS.length];
     const env = random.pick(ENVS);
@@ -162,7 +188,16 @@ export function scaleCluster(options: ScaleOptions): DatasetSpec {
       reportLabels: true,
     });
   }
+  return { namespaces, appNamespaces };
+}
 
+/** Pods per node (three system pods first), a share of the application pods with a claim. */
+function scaleWorkloads(
+  random: SeededRandom,
+  nodes: readonly NodeSpec[],
+  appNamespaces: readonly AppNamespace[],
+  options: ScaleOptions,
+): { pods: PodSpec[]; volumes: VolumeSpec[] } {
   const pods: PodSpec[] = [];
   const volumes: VolumeSpec[] = [];
   const storageShare = options.storageShare ?? 0.25;
@@ -175,64 +210,91 @@ export function scaleCluster(options: ScaleOptions): DatasetSpec {
         ? { name: SYSTEM_NAMESPACES[role][p], team: "platform", env: "prod" }
         : appNamespaces[random.int(0, appNamespaces.length - 1)];
       const app = system ? ns.name.replace(/^openshift-|^kube-/, "") : random.pick(APPS);
-      const name = `${app}-${random.suffix(9)}-${random.suffix(5)}`;
-      const cpuRequest = random.pick(CPU_REQUESTS);
-      const memRequest = random.pick(MEM_REQUESTS);
-      const labels: Labels = { app, tier: random.pick(TIERS), team: ns.team, env: ns.env };
-      for (let k = random.int(0, 3); k > 0; k--) labels[random.pick(EXTRA_KEYS)] = random.pick(EXTRA_VALUES);
-      if (!system && random.next() < 0.01) labels.vm_kubevirt_io_name = `vm-${random.suffix(6)}`;
-      pods.push({
-        name,
-        namespace: ns.name,
-        node: node.name,
-        resourceId: null,
-        cpuUsage: series(cpuRequest * (0.1 + random.next() * 1.2), 0.3),
-        cpuRequest: series(cpuRequest, 0),
-        cpuLimit: series(cpuRequest * random.pick([1, 2, 4]), 0),
-        memUsageGiB: series(memRequest * (0.2 + random.next()), 0.1),
-        memRequestGiB: series(memRequest, 0),
-        memLimitGiB: series(memRequest * random.pick([1, 2]), 0),
-        podSecondsPerHour: random.next() < 0.05 ? random.int(600, 3599) : 3600,
-        labels,
-        activeFrom: null,
-        activeUntil: null,
-      });
+      const pod = scalePod(random, node, ns, app, system);
+      pods.push(pod);
       if (system || random.next() >= storageShare) continue;
       if (random.next() < 0.05 && sharedVolumes.length > 0) {
         // Mount an existing shared (RWX) claim of the same namespace if there is one: one PV, many nodes.
         const shared = sharedVolumes.find((s) => s.claim.namespace === ns.name);
         if (shared) {
-          shared.claim.pods.push(name);
+          shared.claim.pods.push(pod.name);
           continue;
         }
       }
-      const storageClass = random.pick(STORAGE_CLASSES);
-      const capacity = random.pick([1, 5, 10, 20, 50, 100]);
-      const claim: ClaimSpec = {
-        name: `${app}-data-${random.suffix(5)}`,
-        namespace: ns.name,
-        pods: [name],
-        capacityGiB: capacity,
-        usageGiB: series(capacity * random.next(), 0.05),
-        labels: random.next() < 0.5 ? { app } : {},
-      };
-      const volume: VolumeSpec = {
-        name: `pvc-${hex(random, 8)}-${hex(random, 4)}-${hex(random, 12)}`,
-        storageClass: storageClass.name,
-        csiDriver: storageClass.driver,
-        csiVolumeHandle: storageClass.driver === "" ? "" : `vol-${hex(random, 17)}`,
-        requestGiB: capacity,
-        labels: { storageclass: storageClass.name },
-        claims: [claim],
-        activeFrom: null,
-        activeUntil: null,
-      };
+      const { volume, claim } = scaleVolume(random, ns.name, app, pod.name);
       volumes.push(volume);
-      if (storageClass.name.includes("cephfs")) sharedVolumes.push({ volume, claim });
+      if (volume.storageClass.includes("cephfs")) sharedVolumes.push({ volume, claim });
     }
   }
-  // A few released volumes without a claim: capacity only.
-  for (let i = 0; i < Math.max(1, Math.floor(options.nodes / 50)); i++) {
+  return { pods, volumes };
+}
+
+function scalePod(
+  random: SeededRandom,
+  node: NodeSpec,
+  ns: AppNamespace,
+  app: string,
+  system: boolean,
+): PodSpec {
+  const name = `${app}-${random.suffix(9)}-${random.suffix(5)}`;
+  const cpuRequest = random.pick(CPU_REQUESTS);
+  const memRequest = random.pick(MEM_REQUESTS);
+  const labels: Labels = { app, tier: random.pick(TIERS), team: ns.team, env: ns.env };
+  for (let k = random.int(0, 3); k > 0; k--) labels[random.pick(EXTRA_KEYS)] = random.pick(EXTRA_VALUES);
+  if (!system && random.next() < 0.01) labels.vm_kubevirt_io_name = `vm-${random.suffix(6)}`;
+  return {
+    name,
+    namespace: ns.name,
+    node: node.name,
+    resourceId: null,
+    cpuUsage: series(cpuRequest * (0.1 + random.next() * 1.2), 0.3),
+    cpuRequest: series(cpuRequest, 0),
+    cpuLimit: series(cpuRequest * random.pick([1, 2, 4]), 0),
+    memUsageGiB: series(memRequest * (0.2 + random.next()), 0.1),
+    memRequestGiB: series(memRequest, 0),
+    memLimitGiB: series(memRequest * random.pick([1, 2]), 0),
+    podSecondsPerHour: random.next() < 0.05 ? random.int(600, 3599) : 3600,
+    labels,
+    activeFrom: null,
+    activeUntil: null,
+  };
+}
+
+/** A new claim of one pod on its own volume. */
+function scaleVolume(
+  random: SeededRandom,
+  namespace: string,
+  app: string,
+  pod: string,
+): { volume: VolumeSpec; claim: ClaimSpec } {
+  const storageClass = random.pick(STORAGE_CLASSES);
+  const capacity = random.pick([1, 5, 10, 20, 50, 100]);
+  const claim: ClaimSpec = {
+    name: `${app}-data-${random.suffix(5)}`,
+    namespace,
+    pods: [pod],
+    capacityGiB: capacity,
+    usageGiB: series(capacity * random.next(), 0.05),
+    labels: random.next() < 0.5 ? { app } : {},
+  };
+  const volume: VolumeSpec = {
+    name: `pvc-${hex(random, 8)}-${hex(random, 4)}-${hex(random, 12)}`,
+    storageClass: storageClass.name,
+    csiDriver: storageClass.driver,
+    csiVolumeHandle: storageClass.driver === "" ? "" : `vol-${hex(random, 17)}`,
+    requestGiB: capacity,
+    labels: { storageclass: storageClass.name },
+    claims: [claim],
+    activeFrom: null,
+    activeUntil: null,
+  };
+  return { volume, claim };
+}
+
+/** A few released volumes without a claim: capacity only. */
+function releasedVolumes(random: SeededRandom, nodeCount: number): VolumeSpec[] {
+  const volumes: VolumeSpec[] = [];
+  for (let i = 0; i < Math.max(1, Math.floor(nodeCount / 50)); i++) {
     volumes.push({
       name: `pvc-released-${i}`,
       storageClass: "gp3-csi",
@@ -245,7 +307,15 @@ export function scaleCluster(options: ScaleOptions): DatasetSpec {
       activeUntil: null,
     });
   }
+  return volumes;
+}
 
+function scaleDataset(
+  options: ScaleOptions,
+  endDate: string,
+  cluster: Pick<DatasetSpec, "nodes" | "namespaces" | "pods" | "volumes">,
+): DatasetSpec {
+  const [year, month] = options.startDate.split("-").map(Number);
   const name = `scale-${options.nodes}x${options.podsPerNode}x${options.days}d`;
   return {
     name,
@@ -272,10 +342,7 @@ export function scaleCluster(options: ScaleOptions): DatasetSpec {
     nodeRoleColumn: false,
     dailyEffectiveUsage: "given",
     filesPerType: 1,
-    nodes,
-    namespaces,
-    pods,
-    volumes,
+    ...cluster,
     gpus: [],
     vms: [],
   };
