@@ -11,11 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/cli/logger.js";
 import { loadConfig } from "../../src/config/index.js";
 import { loadDatasetParams } from "../../src/generate/params-file.js";
-import { SUMMARY_COLUMNS } from "../../src/model.js";
+import { NUMERIC_SUMMARY_COLUMNS, SUMMARY_COLUMNS } from "../../src/model.js";
 import { datasetOverrides } from "../../src/run/dataset-config.js";
 import { runAggregateJob } from "../../src/run/job.js";
 import { listDayPartitions } from "../../src/sink/summary-parquet.js";
-import { NUMERIC_COLUMNS } from "../../src/verify/columns.js";
 import { compareRowSets, type Row } from "../../src/verify/compare.js";
 import { startTestPostgres, type TestPostgres } from "../helpers/postgres.js";
 import { readSummaryRows } from "../helpers/summary-db.js";
@@ -64,7 +63,7 @@ async function parquetRows(): Promise<Row[]> {
     for (const c of SUMMARY_COLUMNS) {
       if (c === "all_labels") continue;
       const v = r[c] as string | null;
-      row[c] = v === null ? null : NUMERIC_COLUMNS.has(c) ? Number(v) : v;
+      row[c] = v === null ? null : NUMERIC_SUMMARY_COLUMNS.has(c) ? Number(v) : v;
     }
     return row;
   });
