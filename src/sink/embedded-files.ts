@@ -9,18 +9,30 @@ import { chown, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises
 import { homedir, userInfo } from "node:os";
 import { dirname, join, resolve } from "node:path";
 
+/**
+ * Root's home for the embedded server: the default cluster (pg/) and the copy of the bundled binaries. As
+ * root, PostgreSQL runs as the `postgres` OS user, which cannot traverse /root (mode 0700).
+ */
+export const ROOT_HOME = "/var/lib/ocp-aggregator";
+
+/** The superuser initdb creates, and the database a run writes to unless told otherwise. */
+export const EMBEDDED_USER = "postgres";
+export const EMBEDDED_DATABASE = "ocp";
+
 /** Written into the cluster directory after initdb; mode 0600, never logged. */
 export const PASSWORD_FILE = "ocp-aggregator.password";
 
+/** Log of a server started with `db start` (detached), in the cluster directory. */
+export const SERVER_LOG_FILE = "ocp-aggregator-server.log";
+
 /**
- * Default cluster directory: `$XDG_DATA_HOME/ocp-aggregator/pg`, else `~/.local/share/ocp-aggregator/pg`.
- * As root without XDG_DATA_HOME we use /var/lib: PostgreSQL then runs as the `postgres` user, which cannot
- * traverse /root (mode 0700).
+ * Default cluster directory: `$XDG_DATA_HOME/ocp-aggregator/pg`, else `~/.local/share/ocp-aggregator/pg`;
+ * as root without XDG_DATA_HOME, ROOT_HOME/pg.
  */
 export function defaultDataDir(): string {
   const xdg = process.env.XDG_DATA_HOME;
   if (xdg && xdg.length > 0) return join(xdg, "ocp-aggregator", "pg");
-  if (isRoot()) return "/var/lib/ocp-aggregator/pg";
+  if (isRoot()) return join(ROOT_HOME, "pg");
   return join(homedir(), ".local", "share", "ocp-aggregator", "pg");
 }
 
@@ -80,9 +92,11 @@ export async function readPasswordFile(dir: string): Promise<string> {
 export interface PostmasterInfo {
   pid: number;
   port: number;
+  /** "starting", "ready" or "stopping" (empty while the server writes the file). */
+  status: string;
 }
 
-/** Reads postmaster.pid (line 1: pid, line 4: port); null when there is none. */
+/** Reads postmaster.pid (line 1: pid, line 4: port, line 8: status); null when there is none. */
 export async function readPostmasterPid(dir: string): Promise<PostmasterInfo | null> {
   let text: string;
   try {
@@ -92,7 +106,11 @@ export async function readPostmasterPid(dir: string): Promise<PostmasterInfo | n
     throw error;
   }
   const lines = text.split("\n");
-  return { pid: Number.parseInt(lines[0] ?? "", 10), port: Number.parseInt(lines[3] ?? "", 10) };
+  return {
+    pid: Number.parseInt(lines[0] ?? "", 10),
+    port: Number.parseInt(lines[3] ?? "", 10),
+    status: (lines[7] ?? "").trim(),
+  };
 }
 
 /**
@@ -135,6 +153,28 @@ export async function lookupPostgresUser(): Promise<OsUser | null> {
     });
   const [uid, gid] = await Promise.all([id("-u"), id("-g")]);
   return uid === null || gid === null ? null : { uid, gid };
+}
+
+/**
+ * The `postgres` OS user PostgreSQL runs as when we are root (it refuses to run as root); created as a system
+ * user when missing.
+ */
+export async function requirePostgresUser(log: (msg: string) => void): Promise<OsUser> {
+  const existing = await lookupPostgresUser();
+  if (existing) return existing;
+  log('embedded PostgreSQL: creating the system user "postgres" (PostgreSQL refuses to run as root)');
+  const created = spawnSync("useradd", ["--system", "--user-group", "--no-create-home", "postgres"], {
+    encoding: "utf8",
+  });
+  const user = await lookupPostgresUser();
+  if (user) return user;
+  const reason = created.error
+    ? created.error.message
+    : (created.stderr ?? "").trim() || `exit ${created.status}`;
+  throw new Error(
+    `embedded PostgreSQL: running as root, the server must run as OS user "postgres", which does not exist ` +
+      `and could not be created (useradd: ${reason}); create it, run as another user, or set database.url`,
+  );
 }
 
 /**
