@@ -3,6 +3,7 @@
 import { Command, CommanderError } from "commander";
 import { registerAggregateCommand } from "./commands/aggregate.js";
 import { registerBenchCommand } from "./commands/bench.js";
+import { registerDbCommand } from "./commands/db.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerGenerateCommands } from "./commands/generate.js";
 import { registerOcpOnAwsCommand } from "./commands/ocp-on-aws.js";
@@ -23,6 +24,7 @@ program
 
 registerAggregateCommand(program);
 registerBenchCommand(program);
+registerDbCommand(program);
 registerDemoCommand(program);
 registerGenerateCommands(program);
 registerVerifyCommand(program);

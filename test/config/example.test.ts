@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { environmentHelp, KEY_SPECS, loadConfig, loadConfigDetailed } from "../../src/config/index.js";
+import { defaultDataDir } from "../../src/sink/embedded-files.js";
 
 const EXAMPLE = "config.example.yaml";
 const text = readFileSync(EXAMPLE, "utf8");
@@ -27,5 +28,13 @@ describe("environmentHelp", () => {
     const help = environmentHelp();
     expect(help).toMatch(/OCP_AGG_CHUNK_SIZE\s+performance\.chunk_size: rows per decoded batch/);
     for (const spec of KEY_SPECS) for (const name of spec.env) expect(help).toContain(name);
+  });
+});
+
+describe("config.example.yaml and the embedded PostgreSQL", () => {
+  it("names the default data folder the code uses", () => {
+    const suffix = defaultDataDir().split("/").slice(-2).join("/");
+    expect(suffix).toBe("ocp-aggregator/pg");
+    expect(text).toMatch(/# data_dir: ~\/\.local\/share\/ocp-aggregator\/pg\n/);
   });
 });

@@ -26,6 +26,9 @@ describe("ocp-aggregator CLI", () => {
     expect(run.stdout).toContain("Worker unallocated");
     expect(run.stdout).toContain("Platform unallocated");
     expect(run.stdout).toMatch(/Storage +search-dev-1 +60/);
+    // It ends saying where the rows are and how to look at them.
+    expect(run.stdout).toContain(`in the embedded PostgreSQL, data in ${join(dataDir, "pg")}\n`);
+    expect(run.stdout).toContain(`look    ocp-aggregator db psql --data-dir ${join(dataDir, "pg")}`);
     expect(run.stdout + run.stderr).not.toMatch(/password=|:[^:*@/]+@127\.0\.0\.1/);
   });
 

@@ -4,6 +4,7 @@ import { runAggregateJob } from "../../run/job.js";
 import { createProgress, shouldShowProgress } from "../progress.js";
 import { formatRunReport } from "../report.js";
 import { commandContext, defined, runCommand } from "../run-context.js";
+import { whereTheRowsAre } from "../where-rows.js";
 
 export interface AggregateCliOptions {
   input?: string;
@@ -122,7 +123,9 @@ export function registerAggregateCommand(program: Command): void {
           progress.stop();
           logger.info({ report }, "run complete");
           process.stdout.write(
-            options.json ? `${JSON.stringify(report, null, 2)}\n` : formatRunReport(report),
+            options.json
+              ? `${JSON.stringify(report, null, 2)}\n`
+              : formatRunReport(report) + whereTheRowsAre(config, report.schema),
           );
         } finally {
           progress.stop();

@@ -13,6 +13,7 @@ import { runAggregateJob } from "../../run/job.js";
 import { quoteIdent } from "../../sink/sql.js";
 import { formatRunReport } from "../report.js";
 import { commandContext, defined, runCommand } from "../run-context.js";
+import { whereTheRowsAre } from "../where-rows.js";
 
 interface DemoOptions {
   dataDir?: string;
@@ -73,6 +74,7 @@ export function registerDemoCommand(program: Command): void {
           } finally {
             await db.close();
           }
+          process.stdout.write(`\n${whereTheRowsAre(config, report.schema)}`);
           if (options.keep) process.stdout.write(`\nParquet kept in ${dataset.dir}\n`);
         } finally {
           if (!options.keep) rmSync(out, { recursive: true, force: true });
