@@ -8,12 +8,14 @@ import {
   type ClaimSpec,
   type DatasetSpec,
   dayAfter,
+  type GpuSpec,
   type Labels,
   type NamespaceSpec,
   type NodeSpec,
   type PodSpec,
   type Series,
   staticLabels,
+  type VmSpec,
   type VolumeSpec,
 } from "./spec.js";
 
@@ -23,6 +25,8 @@ export const SCALE_PRESETS = {
   "1m": { nodes: 400, podsPerNode: 104, days: 1 },
   "5m": { nodes: 400, podsPerNode: 104, days: 5 },
   "20m": { nodes: 400, podsPerNode: 104, days: 20 },
+  /** The 100k cluster with GPU nodes (dedicated and MIG) and its VM pods reported in vm_usage. */
+  "100k-gpu-vm": { nodes: 40, podsPerNode: 104, days: 1, gpuVm: true },
 } as const;
 
 export type ScalePreset = keyof typeof SCALE_PRESETS;
@@ -36,6 +40,8 @@ export interface ScaleOptions {
   seed: number;
   /** Share of pods with a claim of their own (default 0.25). */
   storageShare?: number;
+  /** Add GPUs (every 10th node, dedicated and MIG) and vm_usage rows for the VM pods (default false). */
+  gpuVm?: boolean;
 }
 
 const ZONES = ["us-east-1a", "us-east-1b", "us-east-1c"];
@@ -343,7 +349,61 @@ function scaleDataset(
     dailyEffectiveUsage: "given",
     filesPerType: 1,
     ...cluster,
-    gpus: [],
-    vms: [],
+    gpus: options.gpuVm ? scaleGpus(cluster.nodes, cluster.pods) : [],
+    vms: options.gpuVm ? scaleVms(cluster.pods, cluster.volumes) : [],
   };
+}
+
+/**
+ * GPUs derived from the pods already drawn (no extra random draws, so the rest of the cluster is the same as
+ * without them): on every 10th node, its first four application pods each use one GPU — a dedicated T4 for
+ * even ones, a MIG instance of one A100 for odd ones.
+ */
+function scaleGpus(nodes: NodeSpec[], pods: PodSpec[]): GpuSpec[] {
+  const gpus: GpuSpec[] = [];
+  nodes.forEach((node, n) => {
+    if (n % 10 !== 0) return;
+    const onNode = pods
+      .filter((p) => p.node === node.name && !p.namespace.startsWith("openshift-"))
+      .slice(0, 4);
+    onNode.forEach((pod, i) => {
+      const mig = i % 2 === 1;
+      gpus.push({
+        node: node.name,
+        namespace: pod.namespace,
+        pod: pod.name,
+        gpuUuid: mig ? `GPU-a100-${n}` : `GPU-t4-${n}-${i}`,
+        vendor: "nvidia",
+        model: mig ? "A100 SXM4 40GB" : "Tesla T4",
+        memoryMib: mig ? 40960 : 15360,
+        migInstanceId: mig ? `MIG-a100-${n}-${i}` : "",
+        migProfile: mig ? "3g.20gb" : "",
+        migStrategy: mig ? "mixed" : "",
+        migSliceCount: mig ? 3 : null,
+        gpuMaxSlices: mig ? 7 : null,
+        migMemoryMib: mig ? 20480 : null,
+        uptimeSecondsPerHour: 3600,
+        activeFrom: null,
+        activeUntil: null,
+      });
+    });
+  });
+  return gpus;
+}
+
+/** vm_usage rows for the pods labelled vm_kubevirt_io_name, with the claims those pods mount. */
+function scaleVms(pods: PodSpec[], volumes: VolumeSpec[]): VmSpec[] {
+  return pods
+    .filter((p) => p.labels?.vm_kubevirt_io_name !== undefined && p.node !== null)
+    .map((p) => ({
+      name: (p.labels as Labels).vm_kubevirt_io_name,
+      namespace: p.namespace,
+      node: p.node as string,
+      cpuRequestCores: p.cpuRequest.base,
+      memoryRequestGiB: p.memRequestGiB.base,
+      pvcs: volumes.flatMap((v) => v.claims.filter((c) => c.pods.includes(p.name)).map((c) => c.name)),
+      labels: { app: (p.labels as Labels).app ?? "vm" },
+      activeFrom: null,
+      activeUntil: null,
+    }));
 }
