@@ -6,19 +6,13 @@
  *  - direct resource-id matching: the whole instance cost per (namespace, pod_labels) with usage sums;
  *  - tag matching: the whole cost per (namespace, data_source) the row's tags point to.
  */
-import {
-  NETWORK_UNATTRIBUTED,
-  type OcpSummaryInput,
-  PLATFORM_UNALLOCATED,
-  STORAGE_UNATTRIBUTED,
-  WORKER_UNALLOCATED,
-} from "../model.js";
+import { type OcpSummaryInput, STORAGE_UNATTRIBUTED } from "../model.js";
 import { indexByDay } from "./contained-index.js";
 import type { DiskCapacities } from "./disk-capacity.js";
 import { diskKey } from "./disk-capacity.js";
 import type { AwsTempRow } from "./f1-match.js";
-import { jsonValueOf } from "./json-text.js";
 import { groupBy, maxNumber, maxText, sumNumbers } from "./sql-aggregates.js";
+import { tagCandidatesByDay, tagTargets } from "./tag-candidates.js";
 
 /** One row of managed_reporting_ocpawscostlineitem_project_daily_summary_temp. */
 export interface ProjectTempRow {
@@ -296,51 +290,6 @@ export function resourceMatched(
   });
 }
 
-const NOT_TAG_MATCHED = new Set([
-  WORKER_UNALLOCATED,
-  PLATFORM_UNALLOCATED,
-  STORAGE_UNATTRIBUTED,
-  NETWORK_UNATTRIBUTED,
-]);
-
-/** What an AWS row's tags point to, read once per row: the openshift_* values and the label searches. */
-export interface TagTargets {
-  project: string | null;
-  node: string | null;
-  cluster: string | null;
-  /** The matched-tag strings as F2 searches them in label text: split on ',', spaces removed. */
-  searches: string[];
-}
-
-const targetsCache = new WeakMap<AwsTempRow, TagTargets>();
-
-export function tagTargets(aws: AwsTempRow): TagTargets {
-  let targets = targetsCache.get(aws);
-  if (!targets) {
-    targets = {
-      project: jsonValueOf(aws.tags, "openshift_project"),
-      node: jsonValueOf(aws.tags, "openshift_node"),
-      cluster: jsonValueOf(aws.tags, "openshift_cluster"),
-      searches: aws.matchedTag ? aws.matchedTag.split(",").map((t) => t.replaceAll(" ", "")) : [],
-    };
-    targetsCache.set(aws, targets);
-  }
-  return targets;
-}
-
-/** The F2 tag-match condition between an OCP summary row and a tag-matched AWS row. */
-export function tagConditionHolds(ocp: OcpSummaryInput, t: TagTargets): boolean {
-  // namespace != '…' is NULL (not true) for a NULL namespace in SQL: such rows never match
-  if (ocp.namespace === null || NOT_TAG_MATCHED.has(ocp.namespace)) return false;
-  if (t.project !== null && t.project === ocp.namespace) return true;
-  if (t.node !== null && t.node === ocp.node) return true;
-  if (t.cluster !== null && (t.cluster === ocp.clusterAlias || t.cluster === ocp.clusterId)) return true;
-  for (const search of t.searches) {
-    if (ocp.podLabels?.includes(search) || ocp.volumeLabels?.includes(search)) return true;
-  }
-  return false;
-}
-
 export function tagMatched(
   ocpRows: readonly OcpSummaryInput[],
   temp: readonly AwsTempRow[],
@@ -348,10 +297,12 @@ export function tagMatched(
   const byDay = awsByDay(
     temp.filter((a) => !a.resourceIdMatched && a.matchedTag !== null && a.matchedTag !== ""),
   );
+  const candidates = tagCandidatesByDay(ocpRows);
   const pairs: Pair[] = [];
-  for (const ocp of ocpRows) {
-    for (const aws of byDay.get(ocp.usageStart) ?? []) {
-      if (tagConditionHolds(ocp, tagTargets(aws))) pairs.push({ ocp, aws });
+  for (const list of byDay.values()) {
+    for (const aws of list) {
+      for (const ocp of candidates.get(aws.usageStart)?.matching(tagTargets(aws)) ?? [])
+        pairs.push({ ocp, aws });
     }
   }
   const nonEmpty = (v: string | null) => (v === "" ? null : v);

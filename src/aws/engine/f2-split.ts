@@ -9,9 +9,10 @@ import type { Distribution, OcpSummaryInput } from "../model.js";
 import { NETWORK_UNATTRIBUTED } from "../model.js";
 import { indexByDay } from "./contained-index.js";
 import type { AwsTempRow } from "./f1-match.js";
-import { type ProjectTempRow, tagConditionHolds, tagTargets } from "./f2-attribute.js";
+import type { ProjectTempRow } from "./f2-attribute.js";
 import { concatMapTexts } from "./json-text.js";
 import { groupBy, maxText } from "./sql-aggregates.js";
+import { tagCandidatesByDay, tagTargets } from "./tag-candidates.js";
 
 /** A row of managed_reporting_ocpawscostlineitem_project_daily_summary (before F3's grouping). */
 export interface SplitRow {
@@ -58,19 +59,11 @@ export function clusterCounts(
   allOcpRows: readonly OcpSummaryInput[],
 ): Map<string, number> {
   const tagged = temp.filter((a) => !a.resourceIdMatched && a.matchedTag !== null && a.matchedTag !== "");
-  const byDay = new Map<string, OcpSummaryInput[]>();
-  for (const o of allOcpRows) {
-    const list = byDay.get(o.usageStart);
-    if (list) list.push(o);
-    else byDay.set(o.usageStart, [o]);
-  }
+  const candidates = tagCandidatesByDay(allOcpRows);
   const counts = new Map<string, number>();
   for (const aws of tagged) {
-    const targets = tagTargets(aws);
-    const sources = new Set<string>();
-    for (const ocp of byDay.get(aws.usageStart) ?? []) {
-      if (!sources.has(ocp.sourceUuid) && tagConditionHolds(ocp, targets)) sources.add(ocp.sourceUuid);
-    }
+    const matching = candidates.get(aws.usageStart)?.matching(tagTargets(aws)) ?? [];
+    const sources = new Set(matching.map((ocp) => ocp.sourceUuid));
     if (sources.size > 0) counts.set(aws.rowUuid, sources.size);
   }
   return counts;
