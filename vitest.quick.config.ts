@@ -20,6 +20,8 @@ export const SLOW_TESTS = [
   "test/reference/differential-samples.test.ts", // the samples again, engine vs DuckDB (samples tests cover them)
   "test/generate/scenarios.test.ts", // every generator scenario written and checked with DuckDB
   "test/sink/embedded.test.ts", // embedded cluster lifecycle: initdb, restarts, version changes
+  "test/reference/steps-differential.test.ts", // inventory and GPU rows, engine vs DuckDB, on scenarios
+  "test/aws/differential.test.ts", // OCP-on-AWS engine vs DuckDB on every generated scenario
 ];
 
 export default mergeConfig(
