@@ -245,6 +245,22 @@ export const KEY_SPECS: readonly KeySpec[] = [
     doc: "S3 secret access key",
   },
   {
+    key: "s3.attempt_timeout_ms",
+    target: ["s3", "attemptTimeoutMs"],
+    kind: positiveInteger,
+    default: 30000,
+    env: ["OCP_AGG_S3_ATTEMPT_TIMEOUT_MS"],
+    doc: "longest one S3 request may take before it is abandoned and retried (milliseconds)",
+  },
+  {
+    key: "s3.deadline_ms",
+    target: ["s3", "deadlineMs"],
+    kind: positiveInteger,
+    default: 60000,
+    env: ["OCP_AGG_S3_DEADLINE_MS"],
+    doc: "time budget of one S3 request with all its retries (milliseconds); each retry is logged",
+  },
+  {
     key: "s3.force_path_style",
     target: ["s3", "forcePathStyle"],
     kind: booleanKind,

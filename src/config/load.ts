@@ -105,7 +105,7 @@ function assemble(resolved: ResolvedSettings): AppConfig {
       allowEmpty: false,
     },
     input: null,
-    s3: { region: "us-east-1", forcePathStyle: false },
+    s3: { region: "us-east-1", forcePathStyle: false, attemptTimeoutMs: 30000, deadlineMs: 60000 },
     database: {
       url: null,
       schema: null,

@@ -50,6 +50,9 @@ export interface AppConfig {
     accessKeyId?: string;
     secretAccessKey?: string;
     forcePathStyle: boolean;
+    /** Per-request timeout and the budget of a request with its retries (source/retry.ts). */
+    attemptTimeoutMs: number;
+    deadlineMs: number;
   };
   /** url null → the embedded PostgreSQL. */
   database: {
@@ -295,6 +298,8 @@ export const appConfigSchema = z.object({
     accessKeyId: z.string().optional(),
     secretAccessKey: z.string().optional(),
     forcePathStyle: z.boolean(),
+    attemptTimeoutMs: z.number().int(),
+    deadlineMs: z.number().int(),
   }),
   database: z.object({
     url: z.string().nullable(),

@@ -108,6 +108,29 @@ function hex(random: SeededRandom, length: number): string {
   return out;
 }
 
+/** Share of a node's capacity pods may use (the rest is the system's, as kubelet reserves it). */
+const NODE_ALLOCATABLE = 0.9;
+const CPU_JITTER = 0.3;
+const MEM_JITTER = 0.1;
+/** Peak effective usage per unit of request: max(request, usage at its highest jitter). */
+const cpuPeak = (usageShare: number) => Math.max(1, usageShare * (1 + CPU_JITTER));
+const memPeak = (usageShare: number) => Math.max(1, usageShare * (1 + MEM_JITTER));
+
+/** The request, shrunk so that request × peak fits the node's remaining budget; takes it from the budget. */
+function fitToNode(
+  request: number,
+  peakPerRequest: number,
+  budget: { cpu: number; mem: number },
+  resource: "cpu" | "mem",
+): number {
+  const fitted = Math.min(request, budget[resource] / peakPerRequest);
+  // Rounded down to a millicore / MiB-ish step so the rows stay readable; never below zero.
+  const step = resource === "cpu" ? 0.001 : 1 / 1024;
+  const rounded = Math.max(0, Math.floor(fitted / step) * step);
+  budget[resource] -= rounded * peakPerRequest;
+  return rounded;
+}
+
 function roleOf(index: number, nodeCount: number): "master" | "infra" | "worker" {
   const masters = nodeCount >= 10 ? 3 : nodeCount >= 3 ? 1 : 0;
   const infras = Math.floor(nodeCount / 10);
@@ -210,13 +233,14 @@ function scaleWorkloads(
   const sharedVolumes: { volume: VolumeSpec; claim: ClaimSpec }[] = [];
   for (const node of nodes) {
     const role = node.role as keyof typeof SYSTEM_NAMESPACES;
+    const budget = { cpu: node.cpuCores * NODE_ALLOCATABLE, mem: node.memoryGiB * NODE_ALLOCATABLE };
     for (let p = 0; p < options.podsPerNode; p++) {
       const system = p < 3;
       const ns = system
         ? { name: SYSTEM_NAMESPACES[role][p], team: "platform", env: "prod" }
         : appNamespaces[random.int(0, appNamespaces.length - 1)];
       const app = system ? ns.name.replace(/^openshift-|^kube-/, "") : random.pick(APPS);
-      const pod = scalePod(random, node, ns, app, system);
+      const pod = scalePod(random, node, ns, app, system, budget);
       pods.push(pod);
       if (system || random.next() >= storageShare) continue;
       if (random.next() < 0.05 && sharedVolumes.length > 0) {
@@ -241,24 +265,35 @@ function scalePod(
   ns: AppNamespace,
   app: string,
   system: boolean,
+  budget: { cpu: number; mem: number },
 ): PodSpec {
   const name = `${app}-${random.suffix(9)}-${random.suffix(5)}`;
-  const cpuRequest = random.pick(CPU_REQUESTS);
-  const memRequest = random.pick(MEM_REQUESTS);
+  const cpuRequestDrawn = random.pick(CPU_REQUESTS);
+  const memRequestDrawn = random.pick(MEM_REQUESTS);
   const labels: Labels = { app, tier: random.pick(TIERS), team: ns.team, env: ns.env };
   for (let k = random.int(0, 3); k > 0; k--) labels[random.pick(EXTRA_KEYS)] = random.pick(EXTRA_VALUES);
   if (!system && random.next() < 0.01) labels.vm_kubevirt_io_name = `vm-${random.suffix(6)}`;
+  // Drawn in the order they always were, so every other value of a dataset stays the same.
+  const cpuUsageShare = 0.1 + random.next() * 1.2;
+  const cpuLimitFactor = random.pick([1, 2, 4]);
+  const memUsageShare = 0.2 + random.next();
+  const memLimitFactor = random.pick([1, 2]);
+  // Like the scheduler (requests fit the node) and the kernel (usage cannot pass capacity): the pod's
+  // request shrinks until its peak effective usage, max(request, usage), fits what the node has left.
+  // So capacity >= usage on every node, and no unallocated row goes negative.
+  const cpuRequest = fitToNode(cpuRequestDrawn, cpuPeak(cpuUsageShare), budget, "cpu");
+  const memRequest = fitToNode(memRequestDrawn, memPeak(memUsageShare), budget, "mem");
   return {
     name,
     namespace: ns.name,
     node: node.name,
     resourceId: null,
-    cpuUsage: series(cpuRequest * (0.1 + random.next() * 1.2), 0.3),
+    cpuUsage: series(cpuRequest * cpuUsageShare, CPU_JITTER),
     cpuRequest: series(cpuRequest, 0),
-    cpuLimit: series(cpuRequest * random.pick([1, 2, 4]), 0),
-    memUsageGiB: series(memRequest * (0.2 + random.next()), 0.1),
+    cpuLimit: series(cpuRequest * cpuLimitFactor, 0),
+    memUsageGiB: series(memRequest * memUsageShare, MEM_JITTER),
     memRequestGiB: series(memRequest, 0),
-    memLimitGiB: series(memRequest * random.pick([1, 2]), 0),
+    memLimitGiB: series(memRequest * memLimitFactor, 0),
     podSecondsPerHour: random.next() < 0.05 ? random.int(600, 3599) : 3600,
     labels,
     activeFrom: null,

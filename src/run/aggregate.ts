@@ -36,7 +36,10 @@ export interface AggregateProgress {
   rowGroups: number;
   totalRowGroups: number;
   rows: number;
+  /** Column-chunk bytes read so far. */
   bytes: number;
+  /** Size of the files the run reads (from the listing). */
+  totalBytes: number;
 }
 
 export interface AggregateOptions {
@@ -135,6 +138,7 @@ async function prepare(options: AggregateOptions): Promise<PreparedRun> {
     totalRowGroups: tasks.length,
     rows: 0,
     bytes: 0,
+    totalBytes: opened.reduce((n, o) => n + o.plan.file.size, 0),
   };
   return { opened, tasks, deriveNodeRoles, progress, seconds };
 }

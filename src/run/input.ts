@@ -3,8 +3,11 @@ import type { AppConfig } from "../config/schema.js";
 import type { InputSource } from "../model.js";
 import { openInputSource } from "../source/open-source.js";
 
-/** Opens the configured input; every job (aggregate, verify, OCP-on-AWS) builds its source here. */
-export function openConfiguredInput(config: AppConfig): InputSource {
+/**
+ * Opens the configured input; every job (aggregate, verify, OCP-on-AWS) builds its source here. Each S3 retry
+ * is told to `onRetry` while the run waits (a silent wait on a hung endpoint looks like a hang).
+ */
+export function openConfiguredInput(config: AppConfig, onRetry?: (message: string) => void): InputSource {
   if (!config.input) throw new Error("no input: give --input <dir|s3://bucket/prefix> (or S3_BUCKET)");
   return openInputSource(config.input, {
     endpoint: config.s3.endpoint,
@@ -12,5 +15,10 @@ export function openConfiguredInput(config: AppConfig): InputSource {
     accessKeyId: config.s3.accessKeyId,
     secretAccessKey: config.s3.secretAccessKey,
     forcePathStyle: config.s3.forcePathStyle,
+    retry: { attemptTimeoutMs: config.s3.attemptTimeoutMs, deadlineMs: config.s3.deadlineMs },
+    onRetry:
+      onRetry &&
+      (({ what, attempt, delayMs, cause }) =>
+        onRetry(`${what}: attempt ${attempt} failed, retrying in ${delayMs} ms: ${cause}`)),
   });
 }

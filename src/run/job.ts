@@ -28,7 +28,7 @@ import { prepareRunSteps, type StepTableCounts } from "./steps.js";
 
 export interface JobHooks {
   logger: Logger;
-  onStart?: (totals: { files: number; rowGroups: number }) => void;
+  onStart?: (totals: { files: number; rowGroups: number; bytes: number }) => void;
   onProgress?: (progress: AggregateProgress) => void;
   /** Lets tests and benchmarks use a source object directly (e.g. with custom retry settings). */
   source?: InputSource;
@@ -67,11 +67,12 @@ export async function runAggregateJob(config: AppConfig, hooks: JobHooks): Promi
   const started = performance.now();
   const { logger } = hooks;
   const run = resolveRunParams(config);
-  const source = hooks.source ?? openConfiguredInput(config);
+  const source = hooks.source ?? openConfiguredInput(config, (message) => logger.warn(message));
   const schema = resolveDatabaseSchema(config);
   // Listed before the database is started: a run that finds nothing fails without touching anything.
   let listed: { files: InputFile[]; seconds: number };
   try {
+    logger.info({ input: source.describe() }, "listing the input");
     const listStart = performance.now();
     const query = { orgId: run.orgId, sourceUuid: run.sourceUuid, year: run.year, month: run.month };
     listed = { files: await source.list(query), seconds: (performance.now() - listStart) / 1000 };
@@ -126,7 +127,7 @@ export async function runAggregateJob(config: AppConfig, hooks: JobHooks): Promi
         onProgress: (p) => {
           if (!announced) {
             announced = true;
-            hooks.onStart?.({ files: p.totalFiles, rowGroups: p.totalRowGroups });
+            hooks.onStart?.({ files: p.totalFiles, rowGroups: p.totalRowGroups, bytes: p.totalBytes });
           }
           hooks.onProgress?.(p);
         },

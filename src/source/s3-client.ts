@@ -28,6 +28,9 @@ export interface S3Location {
 }
 
 export function createS3Client(options: S3ConnectionOptions): S3Client {
+  // The SDK's own switch for its "future versions will need a newer Node" notice, which users cannot act on
+  // (the supported Node is ours to choose); an explicit setting in the environment is left alone.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1";
   const credentials =
     options.accessKeyId && options.secretAccessKey
@@ -74,9 +77,21 @@ export function retryPolicyOf(options: S3ConnectionOptions): RetryPolicy {
   return { ...DEFAULT_RETRY_POLICY, ...options.retry };
 }
 
-/** Retry settings for one S3 request described by `what` (e.g. `S3 GET s3://bucket/key bytes=0-7`). */
+/** Where requests go, for messages: the custom endpoint, or AWS S3 and its region. */
+export function describeEndpoint(options: S3ConnectionOptions): string {
+  const custom = options.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
+  if (custom) return redactSecrets(custom, options);
+  return `AWS S3 (${options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1"})`;
+}
+
+/**
+ * Retry settings for one S3 request described by `what` (e.g. `S3 GET s3://bucket/key bytes=0-7`). Every
+ * cause names the endpoint, so a failure says which server did not answer (the bucket is in `what`).
+ */
 export function s3RetryOptions(what: string, options: S3ConnectionOptions): RetryOptions {
-  const describeCause = (error: unknown) => describeS3Error(error, options);
+  const subject = /s3:\/\/\S+/.exec(what)?.[0] ?? what;
+  const describeCause = (error: unknown) =>
+    `${describeS3Error(error, options, subject)} (endpoint ${describeEndpoint(options)})`;
   const onRetry = options.onRetry;
   return {
     what,
@@ -145,12 +160,25 @@ export function isRetryableS3Error(error: unknown): boolean {
   return true;
 }
 
-/** Cause text for final errors: name, status and message, with any known secret masked. */
-export function describeS3Error(error: unknown, options: S3ConnectionOptions): string {
+/**
+ * Cause text for final errors: name, status and message, with any known secret masked. A 404 says what was
+ * not found (`subject`, e.g. `s3://bucket/key`): a HEAD's 404 has no body, and the SDK calls it UnknownError.
+ */
+export function describeS3Error(error: unknown, options: S3ConnectionOptions, subject?: string): string {
   let text: string;
   if (error instanceof Error) {
     const status = (error as SdkErrorShape).$metadata?.httpStatusCode;
-    text = `${error.name}${status ? ` (HTTP ${status})` : ""}: ${error.message}`;
+    if (status === 404) {
+      // NoSuchKey, NotFound and UnknownError (a HEAD) all mean "no such object"; anything else is shown too.
+      const plain = ["NoSuchKey", "NotFound", "UnknownError"].includes(error.name);
+      const bucket = subject ? /^s3:\/\/([^/]+)/.exec(subject)?.[1] : undefined;
+      text =
+        error.name === "NoSuchBucket"
+          ? `NoSuchBucket (HTTP 404): bucket ${bucket ?? "(unknown)"} not found`
+          : `NotFound (HTTP 404): ${subject ?? "the object"} not found${plain ? "" : ` (${error.name}: ${error.message})`}`;
+    } else {
+      text = `${error.name}${status ? ` (HTTP ${status})` : ""}: ${error.message}`;
+    }
   } else {
     text = String(error);
   }

@@ -64,7 +64,7 @@ export async function runVerifyJob(
   options: VerifyJobOptions = {},
 ): Promise<VerifyJobResult> {
   const { run, reference, origins } = await runAndReference(config, options);
-  const source = options.source ?? openConfiguredInput(config);
+  const source = options.source ?? openConfiguredInput(config, (message) => options.log?.(message));
   try {
     const result = await runVerify({
       source,

@@ -15,7 +15,7 @@ describe("defaults", () => {
         allowEmpty: false,
       },
       input: null,
-      s3: { region: "us-east-1", forcePathStyle: false },
+      s3: { region: "us-east-1", forcePathStyle: false, attemptTimeoutMs: 30000, deadlineMs: 60000 },
       database: {
         url: null,
         schema: null,
@@ -180,6 +180,8 @@ describe("the Python POC's config", () => {
       accessKeyId: "AKIA1",
       secretAccessKey: "s3cr3t",
       forcePathStyle: true,
+      attemptTimeoutMs: 30000,
+      deadlineMs: 60000,
     });
     expect(config.input).toBe("s3://koku-bucket");
   });

@@ -2,10 +2,14 @@
  * The `generate` and `seed` commands: option mapping and validation, `--list`, a local run through
  * commander, and seeding the reference tables of a throw-away PostgreSQL.
  */
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Command } from "commander";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { generateOptionsFrom, registerGenerateCommands } from "../../src/cli/commands/generate.js";
+import { loadConfigDetailed, resolveRunParams } from "../../src/config/index.js";
 import { generateDataset } from "../../src/generate/index.js";
 import { startTestPostgres, type TestPostgres } from "../helpers/postgres.js";
 import { tempDir } from "./helpers.js";
@@ -92,6 +96,29 @@ describe("generate command", () => {
     expect(summary.files).toBe(9);
   });
 
+  it("says what to run next, and that command's config loads cleanly", async () => {
+    const out = `${dir.path}/next`;
+    const generated = await run([
+      "generate",
+      "--nodes",
+      "2",
+      "--pods-per-node",
+      "3",
+      "--days",
+      "1",
+      "--out",
+      out,
+    ]);
+    expect(generated.code).toBe(0);
+    const params = join(out, "params.json");
+    expect(generated.out).toContain("next: aggregate it into the embedded PostgreSQL");
+    expect(generated.out).toContain(`npx ocp-aggregator aggregate --input ${out} --config ${params}`);
+    const { config, warnings } = loadConfigDetailed({ file: params, env: {}, overrides: { input: out } });
+    expect(warnings).toEqual([]);
+    expect(resolveRunParams(config).sourceUuid).toMatch(/^[0-9a-f-]{36}$/);
+    expect(config.reference.enabledTagKeys?.length).toBeGreaterThan(0);
+  });
+
   it("exits 2 on bad usage with one clear line", async () => {
     const { code, err } = await run(["generate", "--scenario", "no-such-thing", "--out", `${dir.path}/x`]);
     expect(code).toBe(2);
@@ -141,6 +168,25 @@ describe("seed command", () => {
       ]);
     } finally {
       await client.end();
+    }
+  });
+
+  it("defaults to the embedded PostgreSQL, as aggregate does", { timeout: 180_000 }, async () => {
+    const dataset = await generateDataset({ out: `${dir.path}/seed-embedded`, scenario: "cost-category" });
+    const dataDir = mkdtempSync(join(tmpdir(), "ocp-agg-seed-"));
+    chmodSync(dataDir, 0o755); // as root the embedded server runs as "postgres" and must reach its folder
+    try {
+      const { code, out, err } = await run([
+        "seed",
+        "--dataset",
+        dataset.dir,
+        "--data-dir",
+        join(dataDir, "pg"),
+      ]);
+      expect(code, err).toBe(0);
+      expect(out).toMatch(/seeded into schema org\w+ of postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/ocp/);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

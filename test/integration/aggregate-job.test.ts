@@ -53,7 +53,11 @@ describe("aggregate job", () => {
   const expected = readExpectedCsv(join(SAMPLE, "expected.csv"));
 
   it("writes Koku's rows from a local directory, and a re-run replaces them", async () => {
-    const report = await runAggregateJob(configFor(SAMPLE), { logger });
+    let started = { files: 0, rowGroups: 0, bytes: 0 };
+    const report = await runAggregateJob(configFor(SAMPLE), { logger, onStart: (t) => (started = t) });
+    // The progress bar's totals: the real size of the files read, not 0 B.
+    expect(started.files).toBe(report.files);
+    expect(started.bytes).toBeGreaterThan(report.bytesRead);
     expect(report.outputRows.total).toBe(expected.length);
     const stored = await readSummaryRows(client, schema, params.run.sourceUuid);
     const comparison = compareRowSets(stored, expected);

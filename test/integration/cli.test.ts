@@ -29,6 +29,10 @@ describe("ocp-aggregator CLI", () => {
     // It ends saying where the rows are and how to look at them.
     expect(run.stdout).toContain(`in the embedded PostgreSQL, data in ${join(dataDir, "pg")}\n`);
     expect(run.stdout).toContain(`look    ocp-aggregator db psql --data-dir ${join(dataDir, "pg")}`);
+    // A healthy cluster: no unallocated capacity below zero; the claimless PV's row is named and explained.
+    expect(run.stdout).toMatch(/Pod +Platform unallocated +30 +\d/);
+    expect(run.stdout).toMatch(/Storage +\(PV without claim\) +30/);
+    expect(run.stdout).toContain("(PV without claim): a released PersistentVolume");
     expect(run.stdout + run.stderr).not.toMatch(/password=|:[^:*@/]+@127\.0\.0\.1/);
   });
 

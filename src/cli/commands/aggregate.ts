@@ -109,8 +109,7 @@ export function registerAggregateCommand(program: Command): void {
         try {
           const report = await runAggregateJob(config, {
             logger,
-            onStart: (totals) =>
-              progress.start({ files: totals.files, rowGroups: totals.rowGroups, bytes: 0 }),
+            onStart: (totals) => progress.start(totals),
             onProgress: (p) => {
               progress.advance({
                 rowGroups: p.rowGroups - last.rowGroups,
@@ -121,7 +120,16 @@ export function registerAggregateCommand(program: Command): void {
             },
           });
           progress.stop();
-          logger.info({ report }, "run complete");
+          // The summary below says it all on a terminal; the full report is one debug line (and --json).
+          logger.info(
+            {
+              outputRows: report.outputRows.total,
+              deletedRows: report.deletedRows,
+              seconds: Number(report.seconds.total.toFixed(2)),
+            },
+            "run complete",
+          );
+          logger.debug({ report }, "run report");
           process.stdout.write(
             options.json
               ? `${JSON.stringify(report, null, 2)}\n`

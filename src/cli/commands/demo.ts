@@ -61,7 +61,9 @@ export function registerDemoCommand(program: Command): void {
           try {
             const table = `${quoteIdent(report.schema)}.reporting_ocpusagelineitem_daily_summary`;
             const summary = await db.client.query(
-              `SELECT data_source, coalesce(namespace, '(none)') AS namespace, count(*)::int AS rows,
+              `SELECT data_source,
+                      CASE WHEN namespace = '' THEN '(PV without claim)' ELSE coalesce(namespace, '(none)') END
+                        AS namespace, count(*)::int AS rows,
                       round(sum(pod_usage_cpu_core_hours), 2)::text AS cpu_core_hours,
                       round(sum(pod_usage_memory_gigabyte_hours), 2)::text AS memory_gib_hours,
                       round(sum(persistentvolumeclaim_usage_gigabyte_months), 4)::text AS storage_gib_months
@@ -71,6 +73,7 @@ export function registerDemoCommand(program: Command): void {
             );
             process.stdout.write(`\nrows in ${table} for source ${run.sourceUuid}:\n`);
             process.stdout.write(formatTable(summary.rows));
+            process.stdout.write(DEMO_LEGEND);
           } finally {
             await db.close();
           }
@@ -82,6 +85,14 @@ export function registerDemoCommand(program: Command): void {
       }),
     );
 }
+
+/** What the demo's less obvious rows are (Koku's semantics, spec §5-§6). */
+const DEMO_LEGEND = `
+Platform unallocated / Worker unallocated: node capacity that no pod used (a pod uses max(usage, request)),
+  on control-plane and infra nodes / on worker nodes.
+(PV without claim): a released PersistentVolume; Koku keeps its capacity in a Storage row with an empty
+  namespace and no usage.
+`;
 
 function formatTable(rows: Record<string, unknown>[]): string {
   if (rows.length === 0) return "(no rows)\n";

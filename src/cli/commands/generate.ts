@@ -3,6 +3,7 @@
  * file, or a size), deterministic by seed; and `ocp-aggregator seed`: a dataset's params.json into
  * Koku's reference tables (enabled tag keys, cost-category namespaces, node roles).
  */
+import { join } from "node:path";
 import type { Command } from "commander";
 import {
   type GenerateOptions,
@@ -12,9 +13,10 @@ import {
 } from "../../generate/index.js";
 import { type Compression, compressionAvailable } from "../../generate/parquet-output.js";
 import { SCALE_PRESETS, type ScalePreset } from "../../generate/scale.js";
+import { openDatabase } from "../../run/database.js";
 import { connect } from "../../sink/connection.js";
 import { seedReferenceData } from "../../sink/reference-tables.js";
-import { runCommand, UsageError } from "../run-context.js";
+import { commandContext, defined, runCommand, UsageError } from "../run-context.js";
 
 export interface GenerateCliOptions {
   list?: boolean;
@@ -133,6 +135,20 @@ async function seedDatabase(
   return target;
 }
 
+/** What to type next: the dataset's params.json is a config file holding its run and reference data. */
+function nextStep(dir: string, run: { sourceUuid: string; year: number; month: number }): string {
+  if (dir.startsWith("s3://")) {
+    return [
+      "next: aggregate it (S3 endpoint and credentials as for generate, e.g. S3_ENDPOINT, AWS_ACCESS_KEY_ID):",
+      `  npx ocp-aggregator aggregate --input ${dir} --source-uuid ${run.sourceUuid} --year ${run.year} --month ${run.month}`,
+    ].join("\n");
+  }
+  return [
+    "next: aggregate it into the embedded PostgreSQL (params.json holds the run and its reference data):",
+    `  npx ocp-aggregator aggregate --input ${dir} --config ${join(dir, "params.json")}`,
+  ].join("\n");
+}
+
 export function registerGenerateCommands(program: Command): void {
   program
     .command("generate")
@@ -206,6 +222,8 @@ export function registerGenerateCommands(program: Command): void {
             `  node_labels ${c.node_labels.hourly} / ${c.node_labels.daily}; namespace_labels ${c.namespace_labels.hourly} / ${c.namespace_labels.daily}`,
             `  ${summary.files} files in ${summary.seconds} s, peak RSS ${summary.peakRssMB} MB${seededSchema ? `; reference data seeded into schema ${seededSchema}` : ""}`,
             "",
+            nextStep(result.dir, result.params.run),
+            "",
           ].join("\n"),
         );
       }),
@@ -217,12 +235,27 @@ export function registerGenerateCommands(program: Command): void {
       "load a dataset's params.json into Koku's reference tables (tag keys, cost categories, node roles)",
     )
     .requiredOption("--dataset <dir>", "dataset root holding params.json")
-    .requiredOption("--database-url <url>", "PostgreSQL URL")
+    .option("--database-url <url>", "PostgreSQL URL (default: the embedded PostgreSQL, as for aggregate)")
+    .option("--data-dir <dir>", "data directory of the embedded PostgreSQL")
     .option("--schema <name>", "target schema (default: the dataset's org id, else public)")
-    .action((o: { dataset: string; databaseUrl: string; schema?: string }) =>
+    .action((o: { dataset: string; databaseUrl?: string; dataDir?: string; schema?: string }) =>
       runCommand(async () => {
-        const schema = await seedDatabase(o.dataset, o.databaseUrl, o.schema);
-        process.stdout.write(`reference data of ${o.dataset} seeded into schema ${schema}\n`);
+        const { config, logger } = commandContext(
+          undefined,
+          defined({ database: { url: o.databaseUrl }, embedded: { dataDir: o.dataDir } }),
+        );
+        const db = await openDatabase(config, (msg) => logger.debug({ embedded: msg }, "embedded postgres"));
+        let schema: string;
+        try {
+          const params = loadDatasetParams(o.dataset);
+          schema = o.schema ?? params.run.orgId ?? "public";
+          await seedReferenceData(db.client, schema, params.reference);
+        } finally {
+          await db.close();
+        }
+        process.stdout.write(
+          `reference data of ${o.dataset} seeded into schema ${schema} of ${db.shownUrl}\n`,
+        );
       }),
     );
 }
