@@ -13,6 +13,7 @@ import { registerQueueCommands } from "../../src/cli/commands/queue.js";
 import { knownEnvNames } from "../../src/config/env-layer.js";
 import { KEY_SPECS, loadConfig } from "../../src/config/index.js";
 import { parseSummaryJobPayload } from "../../src/queue/index.js";
+import { NODE_FLAGS } from "../../src/run/node-flags.js";
 
 const REPO = join(import.meta.dirname, "..", "..");
 const DEPLOY = join(REPO, "deploy");
@@ -176,8 +177,10 @@ describe("Containerfile", () => {
       for (const source of parts.slice(1, -1)) expect(existsSync(join(REPO, source)), source).toBe(true);
     }
     const entrypoint = runtime.find((l) => l.startsWith("ENTRYPOINT "));
+    // The image starts node with the same V8 flags as bin/ocp-aggregator.js's shebang (run/node-flags.ts).
     expect(JSON.parse(entrypoint?.slice("ENTRYPOINT ".length) ?? "[]")).toEqual([
       "node",
+      ...NODE_FLAGS,
       "bin/ocp-aggregator.js",
     ]);
     expect(runtime).toContain(`EXPOSE ${KEY_SPECS.find((k) => k.key === "worker.metrics_port")?.default}`);
