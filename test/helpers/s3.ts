@@ -17,6 +17,8 @@ interface S3rverInstance {
   middleware: unknown[];
   run(): Promise<AddressInfo>;
   close(): Promise<void>;
+  /** The listening server, set by run(). */
+  httpServer?: http.Server;
 }
 type S3rverClass = new (options: Record<string, unknown>) => S3rverInstance;
 const S3rver = createRequire(import.meta.url)("s3rver") as S3rverClass;
@@ -59,7 +61,11 @@ export async function startTestS3(bucket = "koku-test"): Promise<TestS3> {
     async stop() {
       if (stopped) return;
       stopped = true;
-      await server.close();
+      // A client socket kept alive (or a request a fault test abandoned) would hold close() open until the
+      // hook timeout; every test is done with the server here, so drop its connections.
+      const closing = server.close();
+      server.httpServer?.closeAllConnections();
+      await closing;
       await rm(directory, { recursive: true, force: true });
     },
   };
