@@ -66,11 +66,35 @@ export function addRunOptions(command: Command): Command {
     .option("--progress <auto|on|off>", "progress bar (auto: on a terminal outside CI)");
 }
 
-export function overridesFrom(o: AggregateCliOptions) {
-  return defined({
+/** The options every command that runs the OpenShift summary shares (aggregate, ocp-on-aws). */
+export type RunScopeCliOptions = Pick<
+  AggregateCliOptions,
+  | "input"
+  | "year"
+  | "month"
+  | "startDate"
+  | "endDate"
+  | "clusterId"
+  | "clusterAlias"
+  | "reportPeriodId"
+  | "orgId"
+  | "kokuSql"
+  | "databaseUrl"
+  | "schema"
+  | "dataDir"
+  | "logLevel"
+  | "logFormat"
+>;
+
+/**
+ * Config overrides of the shared run options. `sourceUuid` is the OpenShift source: aggregate's --source-uuid,
+ * ocp-on-aws's --ocp-source-uuid (its --source-uuid names the AWS source).
+ */
+export function runScopeOverrides(o: RunScopeCliOptions, sourceUuid: string | undefined) {
+  return {
     input: o.input,
     run: {
-      sourceUuid: o.sourceUuid,
+      sourceUuid,
       year: o.year,
       month: o.month,
       startDate: o.startDate,
@@ -80,15 +104,21 @@ export function overridesFrom(o: AggregateCliOptions) {
       reportPeriodId: o.reportPeriodId,
       orgId: o.orgId,
       kokuSql: o.kokuSql,
-      steps: o.steps,
-      summaryParquet: o.summaryParquet,
-      allowEmpty: o.allowEmpty,
     },
-    strict: o.strict,
     database: { url: o.databaseUrl, schema: o.schema },
     embedded: { dataDir: o.dataDir },
+    logging: { level: o.logLevel, format: o.logFormat },
+  };
+}
+
+export function overridesFrom(o: AggregateCliOptions) {
+  const scope = runScopeOverrides(o, o.sourceUuid);
+  return defined({
+    ...scope,
+    run: { ...scope.run, steps: o.steps, summaryParquet: o.summaryParquet, allowEmpty: o.allowEmpty },
+    strict: o.strict,
     performance: { mode: o.mode },
-    logging: { level: o.logLevel, format: o.logFormat, progress: o.progress },
+    logging: { ...scope.logging, progress: o.progress },
   });
 }
 

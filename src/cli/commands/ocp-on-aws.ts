@@ -9,6 +9,7 @@ import { verifyOcpOnAws } from "../../aws/verify/verify-ocp-on-aws.js";
 import { type ConfigOverrides, UsageError } from "../../config/index.js";
 import { SCALE_PRESETS, type ScalePreset } from "../../generate/index.js";
 import { commandContext, defined, runCommand } from "../run-context.js";
+import { runScopeOverrides } from "./aggregate.js";
 
 export interface OcpOnAwsCliOptions {
   input?: string;
@@ -54,19 +55,7 @@ function integer(value: string | undefined, option: string, min: number, max: nu
 /** Options → config overrides: the OCP side goes to run.*, the AWS side to ocp_on_aws.*. */
 export function ocpOnAwsOverrides(o: OcpOnAwsCliOptions): ConfigOverrides {
   return defined({
-    input: o.input,
-    run: {
-      sourceUuid: o.ocpSourceUuid,
-      year: o.year,
-      month: o.month,
-      startDate: o.startDate,
-      endDate: o.endDate,
-      clusterId: o.clusterId,
-      clusterAlias: o.clusterAlias,
-      reportPeriodId: o.reportPeriodId,
-      orgId: o.orgId,
-      kokuSql: o.kokuSql,
-    },
+    ...runScopeOverrides(o, o.ocpSourceUuid),
     ocpOnAws: {
       awsSourceUuid: o.sourceUuid,
       billId: o.billId,
@@ -75,9 +64,6 @@ export function ocpOnAwsOverrides(o: OcpOnAwsCliOptions): ConfigOverrides {
       awsEnabledTagKeys: o.awsEnabledTagKeys,
       sharedOcpSources: o.sharedOcpSource,
     },
-    database: { url: o.databaseUrl, schema: o.schema },
-    embedded: { dataDir: o.dataDir },
-    logging: { level: o.logLevel, format: o.logFormat },
   });
 }
 
