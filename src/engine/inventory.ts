@@ -7,7 +7,7 @@
 import type { KokuSqlFlavor } from "../model.js";
 import { doubles, type RowGroupBatch, strings, timestamps } from "./batch.js";
 import type { Interner } from "./interner.js";
-import { compileLike } from "./like.js";
+import { isInfraLabelText } from "./node-roles.js";
 import { compareCodePoints } from "./values.js";
 
 export interface InventoryNode {
@@ -46,8 +46,6 @@ interface NodeLabels {
   maxText: string | null;
 }
 
-// Koku's text test, a LIKE without ESCAPE: `_` matches any character and the `": "` spacing must be there.
-const INFRA_LABEL = compileLike('%"node_role_kubernetes_io": "infra"%', "trino");
 const API_SERVER_NAMESPACE = "openshift-kube-apiserver";
 
 export class InventoryAccumulator {
@@ -116,7 +114,7 @@ export class InventoryAccumulator {
       }
       const t = this.interner.text(text[i]);
       if (t === null) continue;
-      if (!entry.infra && INFRA_LABEL(t)) entry.infra = true;
+      if (!entry.infra && isInfraLabelText(t)) entry.infra = true;
       if (entry.maxText === null || compareCodePoints(t, entry.maxText) > 0) entry.maxText = t;
     }
   }

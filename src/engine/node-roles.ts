@@ -5,7 +5,7 @@
 import type { ReferenceData } from "../model.js";
 import type { Interner } from "./interner.js";
 import type { LabelAccumulator } from "./label-accumulator.js";
-import { parseLabelText } from "./labels.js";
+import { compileLike } from "./like.js";
 import type { PodAccumulator } from "./pod-accumulator.js";
 import { compareCodePoints } from "./values.js";
 
@@ -69,12 +69,9 @@ export function deriveNodeRoles(
   return lookupOf(roles);
 }
 
-/** Koku tests the label text for `"node_role_kubernetes_io": "infra"` (jsonb text form). */
-function isInfraLabelText(text: string): boolean {
-  try {
-    const pairs = parseLabelText(text);
-    return pairs?.some(([k, v]) => k === "node_role_kubernetes_io" && v === "infra") ?? false;
-  } catch {
-    return false;
-  }
-}
+/**
+ * Koku's infra test (both renderings): a LIKE without ESCAPE on the node-label *text* as stored (a
+ * varchar in Trino, a TextField on-prem), so `_` matches any character and the `": "` spacing must be
+ * there; `{"node_role_kubernetes_io":"infra"}` written without the space is not infra.
+ */
+export const isInfraLabelText = compileLike('%"node_role_kubernetes_io": "infra"%', "trino");

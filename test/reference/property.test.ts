@@ -25,7 +25,55 @@ afterAll(() => {
   rmSync(workDir, { recursive: true, force: true });
 });
 
+/** Cases fast-check once found, kept so they are checked on every run whatever the seed. */
+const FOUND_COUNTEREXAMPLES: { why: string; dataset: unknown }[] = [
+  {
+    // Koku's infra test is a LIKE on the raw label text: compact JSON without the `": "` space is a worker.
+    why: "compact node-label text is not infra",
+    dataset: {
+      month: { year: 2024, month: 2 },
+      startDay: 1,
+      days: 1,
+      pods: [
+        {
+          day: 0,
+          hour: 0,
+          namespace: "ns1",
+          node: "n2",
+          pod: "p1",
+          resource_id: "i-1",
+          pod_labels: '{"node_role_kubernetes_io": "infra"}',
+          node_role: null,
+          measures: [0, 0, 0, 0, null, null, 0, 0, 0, 0],
+        },
+      ],
+      storage: [],
+      nodeLabels: [{ day: 0, hour: 0, node: "n2", labels: '{"node_role_kubernetes_io":"infra"}' }],
+      namespaceLabels: [],
+      fileSplit: Array(40).fill(false),
+      filePerDay: false,
+      withNodeRoleColumn: false,
+      withStorageOptionalColumns: false,
+      enabledTagKeys: [],
+      costCategories: [],
+      nodeRoles: null,
+      kokuSql: "trino",
+      mode: "streaming",
+    },
+  },
+];
+
 describe("engine vs reference on random datasets", () => {
+  for (const [i, found] of FOUND_COUNTEREXAMPLES.entries()) {
+    it(`agree on a case found before: ${found.why}`, async () => {
+      await expectEngineMatchesReference(
+        runner,
+        found.dataset as Parameters<typeof expectEngineMatchesReference>[1],
+        join(workDir, `found-${i}`),
+      );
+    });
+  }
+
   it(`agree on ${NUM_RUNS} random cases`, { timeout: 900_000 }, async () => {
     let caseNumber = 0;
     let multiWindow = 0;
