@@ -96,61 +96,20 @@ function defaultLayer(): Layer {
 /** Optional AppConfig fields that are left out (not set to null) when unset. */
 const OMIT_WHEN_NULL = new Set(["s3.endpoint", "s3.access_key_id", "s3.secret_access_key"]);
 
+/**
+ * AppConfig from the catalog: each key's winning value (defaults included) at its target path. Sections are
+ * created for every target, so the values derived afterwards (input, database URL, ...) have a home; the
+ * schema parse in loadConfigDetailed catches a field no key fills.
+ */
 function assemble(resolved: ResolvedSettings): AppConfig {
-  const config: AppConfig = {
-    run: {
-      kokuSql: "trino",
-      steps: ["summary", "inventory", "gpu", "vm"],
-      summaryParquet: null,
-      allowEmpty: false,
-    },
-    input: null,
-    s3: { region: "us-east-1", forcePathStyle: false, attemptTimeoutMs: 30000, deadlineMs: 60000 },
-    database: {
-      url: null,
-      schema: null,
-      statementTimeoutMs: 0,
-      swapLockTimeoutMs: 2000,
-      indexBuildMemoryMb: 256,
-      indexBuildWorkers: 0,
-    },
-    embedded: { dataDir: null, port: null },
-    performance: {
-      mode: "streaming",
-      chunkSize: 1,
-      columnFiltering: true,
-      useCategorical: true,
-      readAheadRowGroups: 0,
-    },
-    reference: { enabledTagKeys: null, costCategories: null, nodeRoles: null },
-    logging: { level: "info", format: "auto", progress: "auto" },
-    ocpOnAws: {
-      awsSourceUuid: null,
-      billId: null,
-      markup: 0,
-      distribution: "cpu",
-      awsEnabledTagKeys: null,
-      sharedOcpSources: [],
-    },
-    queue: { url: null, schema: "pgboss" },
-    job: { retryLimit: 0, retryDelaySeconds: 0, timeoutSeconds: 0, heartbeatSeconds: 0 },
-    worker: {
-      concurrency: 0,
-      metricsHost: "",
-      metricsPort: 0,
-      pollSeconds: 0,
-      maintenanceSeconds: 0,
-      shutdownGraceSeconds: 0,
-    },
-    strict: false,
-  };
+  const config: Record<string, unknown> = {};
   for (const spec of KEY_SPECS) {
+    if (!spec.target) continue;
+    let node = config;
+    for (const part of spec.target.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
     const setting = resolved.get(spec.key);
-    if (!spec.target || !setting) continue;
-    if (setting.value === null && OMIT_WHEN_NULL.has(spec.key)) continue;
-    let node = config as unknown as Record<string, unknown>;
-    for (const part of spec.target.slice(0, -1)) node = node[part] as Record<string, unknown>;
+    if (!setting || (setting.value === null && OMIT_WHEN_NULL.has(spec.key))) continue;
     node[spec.target[spec.target.length - 1]] = setting.value;
   }
-  return config;
+  return config as unknown as AppConfig;
 }
