@@ -89,6 +89,10 @@ describe("ocp-aggregator db", () => {
       const query = await db(["psql", "--data-dir", dataDir, "--", "-At", "-c", "SELECT 40 + 2"]);
       expect(query.status, query.stderr).toBe(0);
       expect(query.stdout.trim()).toBe("42");
+      // What people type: psql's options straight after `db psql`, no `--`.
+      const direct = await db(["psql", "--data-dir", dataDir, "-At", "-c", "SELECT 6 * 7"]);
+      expect(direct.status, direct.stderr).toBe(0);
+      expect(direct.stdout.trim()).toBe("42");
       expect((await db(["status", "--data-dir", dataDir])).stdout).toMatch(/server +stopped/);
     },
   );
