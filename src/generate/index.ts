@@ -17,6 +17,7 @@ import { type DatasetParams, datasetParamsFrom } from "./params-file.js";
 import type { Compression } from "./parquet-output.js";
 import { type ProgressListener, runWriteJob, type WriteJob, type WriteJobResult } from "./write-job.js";
 
+export type { RowCounts } from "./dataset-writer.js";
 export { describeDataset } from "./describe.js";
 export { loadDatasetParams } from "./params-file.js";
 export { SCALE_PRESETS, type ScalePreset } from "./scale.js";

@@ -10,6 +10,7 @@ import {
   generateDataset,
   listScenarios,
   loadDatasetParams,
+  type RowCounts,
 } from "../../generate/index.js";
 import { type Compression, compressionAvailable } from "../../generate/parquet-output.js";
 import { SCALE_PRESETS, type ScalePreset } from "../../generate/scale.js";
@@ -220,6 +221,7 @@ export function registerGenerateCommands(program: Command): void {
             `dataset ${summary.dir} (source ${summary.sourceUuid}, ${summary.startDate}..${summary.endDate})`,
             `  pod_usage ${c.pod_usage.hourly} hourly / ${c.pod_usage.daily} daily rows; storage_usage ${c.storage_usage.hourly} / ${c.storage_usage.daily}`,
             `  node_labels ${c.node_labels.hourly} / ${c.node_labels.daily}; namespace_labels ${c.namespace_labels.hourly} / ${c.namespace_labels.daily}`,
+            ...optionalReportCounts(c),
             `  ${summary.files} files in ${summary.seconds} s, peak RSS ${summary.peakRssMB} MB${seededSchema ? `; reference data seeded into schema ${seededSchema}` : ""}`,
             "",
             nextStep(result.dir, result.params.run),
@@ -258,4 +260,13 @@ export function registerGenerateCommands(program: Command): void {
         );
       }),
     );
+}
+
+/** The newer report types, listed only when the dataset has them (older operators send none). */
+function optionalReportCounts(c: RowCounts): string[] {
+  const parts = (["gpu_usage", "vm_usage"] as const).flatMap((type) => {
+    const n = c[type];
+    return n ? [`${type} ${n.hourly} / ${n.daily}`] : [];
+  });
+  return parts.length > 0 ? [`  ${parts.join("; ")}`] : [];
 }
