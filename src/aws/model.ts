@@ -113,6 +113,11 @@ export interface OcpOnAwsReference {
   ocpEnabledKeys: string[];
   /** reporting_awsaccountalias: account_id → id. */
   accountAliases: Map<string, number>;
+  /**
+   * Matched tags from Koku's PostgreSQL tag-summary tables (aws/sink/tag-summary-tables.ts), used instead of the
+   * discovery over the range when non-empty, as Koku does; null or absent when the schema has no such tables.
+   */
+  storedMatchedTags?: readonly string[] | null;
 }
 
 /** One row of `reporting_ocpawscostlineitem_project_daily_summary_p` as F3 makes it (no uuid yet). */

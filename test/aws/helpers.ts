@@ -2,7 +2,11 @@
 import { join } from "node:path";
 import { generateOcpOnAwsDataset, type OcpOnAwsDataset } from "../../src/aws/generate/index.js";
 import type { OcpOnAwsParams, ProjectRow } from "../../src/aws/model.js";
-import { type AwsReferenceResult, runAwsReference } from "../../src/aws/reference/aws-reference.js";
+import {
+  type AwsReferenceInput,
+  type AwsReferenceResult,
+  runAwsReference,
+} from "../../src/aws/reference/aws-reference.js";
 import { runOcpOnAwsJob } from "../../src/aws/run/ocp-on-aws-job.js";
 import { createLogger } from "../../src/cli/logger.js";
 import { loadConfig } from "../../src/config/index.js";
@@ -72,6 +76,7 @@ export async function referenceRows(
   ds: OcpOnAwsDataset,
   runner: ReferenceRunner,
   params: OcpOnAwsParams = ds.params,
+  extra: Pick<AwsReferenceInput, "storedMatchedTags"> = {},
 ): Promise<AwsReferenceResult> {
   const cached = ocpReferenceCache.get(ds.dir);
   const summary: SummaryRow[] = [];
@@ -105,6 +110,7 @@ export async function referenceRows(
     ocpEnabledKeys: main.reference.enabledTagKeys,
     accountAliases: ds.aws.accountAliases,
     ocpSummary: summary,
+    ...extra,
   });
 }
 

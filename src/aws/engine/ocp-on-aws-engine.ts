@@ -49,10 +49,15 @@ export interface DayRange {
   endDate: string;
 }
 
+/** Where a chunk's generic matched tags came from (Koku's order: tag-summary tables, else discovery). */
+export type MatchedTagsSource = "tag summary tables" | "discovery" | "none: no key enabled for AWS and OCP";
+
 export interface OcpOnAwsResult {
   rows: ProjectRow[];
   chunks: DayRange[];
   matchedTags: string[];
+  /** The sources used, over all chunks. */
+  matchedTagsSources: MatchedTagsSource[];
   counts: { awsRowsInRange: number; resourceMatched: number; tagMatched: number };
 }
 
@@ -85,6 +90,7 @@ export function runOcpOnAws(inputs: OcpOnAwsInputs): OcpOnAwsResult {
   const hours = hoursInMonth(params.year, params.month);
   const rows: ProjectRow[] = [];
   const matchedTags = new Set<string>();
+  const sources = new Set<MatchedTagsSource>();
   const counts = { awsRowsInRange: 0, resourceMatched: 0, tagMatched: 0 };
   const chunks = dateRangePairs(params.startDate, params.endDate);
   for (const chunk of chunks) {
@@ -92,8 +98,8 @@ export function runOcpOnAws(inputs: OcpOnAwsInputs): OcpOnAwsResult {
     const ocp = inputs.ocpRows.filter((r) => inRange(r.usageStart, chunk));
     const allOcp = inputs.allOcpRows.filter((r) => inRange(r.usageStart, chunk));
     const matchables = inputs.matchables(chunk);
-    // Koku asks for generic matches only when OCP has enabled keys and a key is enabled for both.
-    const generic = reference.ocpEnabledKeys.length > 0 ? genericMatchedTags(aws, ocp, bothKeys) : [];
+    const { tags: generic, source } = chunkMatchedTags(reference, bothKeys, aws, ocp);
+    sources.add(source);
     const tagArray = [...generic, ...specialMatchedTags(matchables, params.clusterId, params.clusterAlias)];
     for (const t of generic) matchedTags.add(t);
     const temp = matchAwsRows(aws, matchables, tagArray, reference.awsEnabledKeys, chunk);
@@ -123,7 +129,23 @@ export function runOcpOnAws(inputs: OcpOnAwsInputs): OcpOnAwsResult {
     rows.push(...projectRows(split, keys, params));
   }
   rows.sort(compareProjectRows);
-  return { rows, chunks, matchedTags: [...matchedTags].sort(), counts };
+  return { rows, chunks, matchedTags: [...matchedTags].sort(), matchedTagsSources: [...sources], counts };
+}
+
+/**
+ * aws_report_db_accessor.py `_get_matched_tags_strings`: nothing unless a key is enabled for both AWS and OCP;
+ * then the PostgreSQL tag-summary lookup, and the Trino discovery over the chunk only when that found nothing.
+ */
+function chunkMatchedTags(
+  reference: OcpOnAwsReference,
+  bothKeys: readonly string[],
+  aws: readonly AwsDailyRow[],
+  ocp: readonly OcpSummaryInput[],
+): { tags: readonly string[]; source: MatchedTagsSource } {
+  if (bothKeys.length === 0) return { tags: [], source: "none: no key enabled for AWS and OCP" };
+  const stored = reference.storedMatchedTags ?? [];
+  if (stored.length > 0) return { tags: stored, source: "tag summary tables" };
+  return { tags: genericMatchedTags(aws, ocp, bothKeys), source: "discovery" };
 }
 
 /** Canonical row order: by every column as text (NULL first), so runs and tools compare row by row. */

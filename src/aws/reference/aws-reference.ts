@@ -30,6 +30,8 @@ export interface AwsReferenceInput {
   accountAliases: { id: number; account_id: string }[];
   /** OCP summary rows of every OCP source (source_uuid tells them apart). */
   ocpSummary: SummaryRow[];
+  /** What Koku's PostgreSQL tag-summary lookup returned (`"key": "value"`); when non-empty Koku skips discovery. */
+  storedMatchedTags?: readonly string[];
 }
 
 export interface AwsReferenceResult {
@@ -266,7 +268,9 @@ export async function runAwsReference(input: AwsReferenceInput): Promise<AwsRefe
       };
       // _get_matched_tags_strings + find_openshift_keys_expected_values (Python in Koku)
       const tags: string[] = [];
-      if (both && input.ocpEnabledKeys.length > 0) {
+      const stored = input.storedMatchedTags ?? [];
+      if (both && stored.length > 0) tags.push(...stored);
+      else if (both && input.ocpEnabledKeys.length > 0) {
         for (const t of await runBound(con, GENERIC_MATCHED_TAGS_SQL, params, true)) {
           tags.push(matchedTagString(String(t.key), String(t.value)));
         }

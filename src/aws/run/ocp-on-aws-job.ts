@@ -18,6 +18,7 @@ import { readCurMonth } from "../parquet/cur-reader.js";
 import { readOcpUsageFacts } from "../parquet/ocp-usage.js";
 import { readAwsReference } from "../sink/aws-reference-tables.js";
 import { writeOcpOnAwsRows } from "../sink/ocp-on-aws-writer.js";
+import { readStoredTagMatches } from "../sink/tag-summary-tables.js";
 
 export interface OcpOnAwsJobOptions {
   params: OcpOnAwsParams;
@@ -49,6 +50,10 @@ export interface OcpOnAwsReport {
   resourceMatchedRows: number;
   tagMatchedRows: number;
   matchedTags: string[];
+  /** Where the generic matched tags came from: Koku's tag-summary tables, the discovery over the range, none. */
+  matchedTagsSources: string[];
+  /** What Koku's tag-summary tables gave (null: the schema has none of them), whether used or not. */
+  storedMatchedTags: string[] | null;
   ocpSummaryRows: number;
   projectRows: number;
   deletedProjectRows: number;
@@ -85,6 +90,7 @@ export async function runOcpOnAwsJob(
             accountAliases: options.accountAliases ? "config" : "none",
           },
         };
+    const stored = db ? await readStoredTagMatches(db.client, schema) : null;
     const orgId = config.run.orgId ?? null;
     const run: RunParams = {
       sourceUuid: params.ocpSourceUuid,
@@ -151,6 +157,7 @@ export async function runOcpOnAwsJob(
         awsEnabledKeys: aws.awsEnabledKeys,
         ocpEnabledKeys: reference.enabledTagKeys,
         accountAliases: aws.accountAliases,
+        storedMatchedTags: stored?.tags ?? null,
       },
       awsDaily: cur.daily,
       awsHourly: cur.hourly,
@@ -160,6 +167,10 @@ export async function runOcpOnAwsJob(
       newUuid: randomUUID,
     });
     const engineSeconds = (performance.now() - t) / 1000;
+    logger.info(
+      { matchedTagsSources: result.matchedTagsSources, matchedTags: result.matchedTags },
+      "matched tags (Koku's order: tag-summary tables, else discovery over the range)",
+    );
 
     t = performance.now();
     const written =
@@ -192,6 +203,8 @@ export async function runOcpOnAwsJob(
       resourceMatchedRows: result.counts.resourceMatched,
       tagMatchedRows: result.counts.tagMatched,
       matchedTags: result.matchedTags,
+      matchedTagsSources: result.matchedTagsSources,
+      storedMatchedTags: stored?.tags ?? null,
       ocpSummaryRows: ocpRows.length,
       projectRows: result.rows.length,
       deletedProjectRows: written.deletedProjectRows,

@@ -115,6 +115,8 @@ export async function verifyOcpOnAws(
       ocpEnabledKeys: reference.enabledTagKeys,
       accountAliases: o.accountAliases ?? [],
       ocpSummary: summary,
+      // The engine's run read Koku's tag-summary tables when its database has them; Koku's SQL gets the same.
+      storedMatchedTags: engineReport.storedMatchedTags ?? undefined,
     });
     const comparison = compareRowSets(
       engine as unknown as Record<string, unknown>[],

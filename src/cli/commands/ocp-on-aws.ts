@@ -214,7 +214,7 @@ function formatReport(r: Omit<Awaited<ReturnType<typeof runOcpOnAwsJob>>, "rows"
   return [
     `OCP on AWS  ${r.params.awsSourceUuid} → cluster ${r.params.clusterId}  ${r.params.startDate}..${r.params.endDate}  (${r.schema})`,
     `  CUR: ${r.curFiles} files, ${r.curRows} rows; ${r.awsRowsInRange} daily rows in range, ${r.resourceMatchedRows} resource-matched, ${r.tagMatchedRows} tag-matched`,
-    `  OCP summary rows used: ${r.ocpSummaryRows}; matched tags: ${r.matchedTags.length ? r.matchedTags.join(" ") : "none"}`,
+    `  OCP summary rows used: ${r.ocpSummaryRows}; matched tags: ${r.matchedTags.length ? r.matchedTags.join(" ") : "none"} (from ${r.matchedTagsSources.join(", ")})`,
     r.dryRun
       ? `  project rows: ${r.projectRows} computed (dry run: nothing written)`
       : `  project rows: ${r.projectRows} written (${r.deletedProjectRows} replaced); OCP summary: ${r.backPopulatedRows} back-populated (${r.deletedSummaryRows} replaced)`,
