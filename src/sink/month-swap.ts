@@ -9,14 +9,15 @@
  *
  * Readers: the old partition is untouched until the exchange, which runs under an ACCESS EXCLUSIVE lock on the
  * parent taken with NOWAIT retries (never queued, so a long reader never makes everyone wait behind us, and we
- * are never part of a deadlock cycle) for at most `lockTimeoutMs`. From then to COMMIT is catalog work only
+ * are never part of a deadlock cycle) for at most `lockTimeoutMs`, autovacuum being made to yield
+ * (table-lock.ts). From then to COMMIT is catalog work only
  * (milliseconds). Readers see the old month or the new one. When the lock is not had in time, the caller
  * falls back to today's path, fed from the staging table.
  */
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import { dateLiteral, registerKokuPartition } from "./month-partition.js";
-import { qualifiedName, quoteIdent, sqlState } from "./sql.js";
+import { qualifiedName, quoteIdent } from "./sql.js";
 import { monthBounds, monthPartitionName, SUMMARY_TABLE } from "./summary-ddl.js";
 
 export interface SwapRange {
@@ -229,38 +230,6 @@ export async function buildIndexes(
   }
   return built;
 }
-
-export type LockOutcome = "locked" | "timed-out";
-
-/**
- * `LOCK TABLE ... NOWAIT`, retried every few milliseconds for at most `timeoutMs`, each attempt in a
- * savepoint. Never waiting in the lock queue means no reader queues behind us and no deadlock cycle can
- * include us.
- */
-export async function lockWithin(
-  client: pg.ClientBase,
-  table: string,
-  mode: "SHARE" | "ACCESS EXCLUSIVE",
-  timeoutMs: number,
-): Promise<LockOutcome> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    await client.query("SAVEPOINT ocp_aggregator_swap_lock");
-    try {
-      await client.query(`LOCK TABLE ${table} IN ${mode} MODE NOWAIT`);
-      await client.query("RELEASE SAVEPOINT ocp_aggregator_swap_lock");
-      return "locked";
-    } catch (error) {
-      if (sqlState(error) !== "55P03") throw error;
-      await client.query("ROLLBACK TO SAVEPOINT ocp_aggregator_swap_lock");
-      await client.query("RELEASE SAVEPOINT ocp_aggregator_swap_lock");
-      if (performance.now() >= deadline) return "timed-out";
-      await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
-    }
-  }
-}
-
-const LOCK_RETRY_MS = 20;
 
 /**
  * Exchanges the staging table for the month partition; the caller holds ACCESS EXCLUSIVE on the parent.

@@ -24,7 +24,6 @@ import {
   countMonthRows,
   createStagingTable,
   exchangePartition,
-  lockWithin,
   replaceFromStaging,
   setIndexBuildSettings,
   swapPays,
@@ -40,6 +39,7 @@ import {
   SUMMARY_TABLE,
   type SummaryTableInfo,
 } from "./summary-table.js";
+import { lockWithin } from "./table-lock.js";
 
 export interface WriteSummaryOptions {
   schema: string;
