@@ -3,11 +3,21 @@ import type { RunReport } from "../run/job.js";
 
 export function formatRunReport(report: RunReport): string {
   const { outputRows: out, seconds } = report;
+  // The input/output/time figures describe the daily summary; a run without it (`--steps gpu`) says so instead.
+  const summaryDone = report.steps.done.includes("summary");
   const lines = [
     `source ${report.run.sourceUuid}  ${report.run.startDate} .. ${report.run.endDate}  (koku_sql ${report.run.kokuSql}, ${report.mode})`,
-    `input   ${report.input}: ${report.files} files, ${report.rowGroups} row groups, ${fmt(report.inputRows)} rows (${fmt(report.inputRowsInRange)} usage rows in range)`,
-    `output  ${report.database} schema ${report.schema}: ${fmt(out.total)} rows  (Pod ${fmt(out.pod)}, Storage ${fmt(out.storage)}, unallocated ${fmt(out.unallocated)}); replaced ${fmt(report.deletedRows)}`,
-    `time    ${seconds.total.toFixed(2)} s  (list ${seconds.list.toFixed(2)}, read ${seconds.read.toFixed(2)}, aggregate ${seconds.aggregate.toFixed(2)}, finish ${seconds.finish.toFixed(2)}, write ${seconds.write.toFixed(2)})  ${fmt(report.rowsPerSecond)} input rows/s`,
+    ...(summaryDone
+      ? [
+          `input   ${report.input}: ${report.files} files, ${report.rowGroups} row groups, ${fmt(report.inputRows)} rows (${fmt(report.inputRowsInRange)} usage rows in range)`,
+          `output  ${report.database} schema ${report.schema}: ${fmt(out.total)} rows  (Pod ${fmt(out.pod)}, Storage ${fmt(out.storage)}, unallocated ${fmt(out.unallocated)}); replaced ${fmt(report.deletedRows)}`,
+          `time    ${seconds.total.toFixed(2)} s  (list ${seconds.list.toFixed(2)}, read ${seconds.read.toFixed(2)}, aggregate ${seconds.aggregate.toFixed(2)}, finish ${seconds.finish.toFixed(2)}, write ${seconds.write.toFixed(2)})  ${fmt(report.rowsPerSecond)} input rows/s`,
+        ]
+      : [
+          `input   ${report.input}`,
+          `output  ${report.database} schema ${report.schema}; daily summary not run (steps: ${report.steps.done.join(", ") || "none"})`,
+          `time    ${seconds.total.toFixed(2)} s`,
+        ]),
     `memory  peak RSS ${report.peakRssMb} MB, engine state ${(report.stateBytes / 1048576).toFixed(1)} MB`,
   ];
   for (const [table, counts] of Object.entries(report.tables)) {

@@ -7,9 +7,14 @@ import { redactUrl } from "../sink/connection.js";
 import { defaultDataDir, EMBEDDED_DATABASE, EMBEDDED_USER } from "../sink/embedded-files.js";
 import { SUMMARY_TABLE } from "../sink/summary-ddl.js";
 
-/** "rows …" and "look …" lines for a run's summary, in the style of formatRunReport. */
-export function whereTheRowsAre(config: AppConfig, schema: string): string {
-  const table = `${schema}.${SUMMARY_TABLE}`;
+/** "rows …" and "look …" lines for the tables a run wrote (default: the summary), in the style of formatRunReport. */
+export function whereTheRowsAre(
+  config: AppConfig,
+  schema: string,
+  tables: readonly string[] = [SUMMARY_TABLE],
+): string {
+  if (tables.length === 0) return "";
+  const table = tables.map((t) => `${schema}.${t}`).join(", ");
   if (config.database.url) {
     const shown = redactUrl(config.database.url);
     return `rows    ${table} in ${shown}\nlook    psql ${shellQuote(shown)}  (with your password)\n`;

@@ -1,6 +1,7 @@
 /** `ocp-aggregator aggregate`: one source/month from Parquet (local or S3) into PostgreSQL. */
 import type { Command } from "commander";
-import { runAggregateJob } from "../../run/job.js";
+import { type RunReport, runAggregateJob } from "../../run/job.js";
+import { SUMMARY_TABLE } from "../../sink/summary-ddl.js";
 import { createProgress, shouldShowProgress } from "../progress.js";
 import { formatRunReport } from "../report.js";
 import { commandContext, defined, runCommand } from "../run-context.js";
@@ -163,11 +164,17 @@ export function registerAggregateCommand(program: Command): void {
           process.stdout.write(
             options.json
               ? `${JSON.stringify(report, null, 2)}\n`
-              : formatRunReport(report) + whereTheRowsAre(config, report.schema),
+              : formatRunReport(report) + whereTheRowsAre(config, report.schema, tablesWritten(report)),
           );
         } finally {
           progress.stop();
         }
       }),
     );
+}
+
+/** The summary table when the run did the summary, else the tables its other steps wrote. */
+function tablesWritten(report: RunReport): string[] {
+  if (report.steps.done.includes("summary")) return [SUMMARY_TABLE];
+  return Object.keys(report.tables).filter((t) => t.startsWith("reporting_"));
 }

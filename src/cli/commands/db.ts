@@ -70,7 +70,10 @@ export function registerDbCommand(program: Command): void {
   );
 
   sub("psql", "open psql on the embedded database (started for the session if it is not running)")
-    .argument("[psql-args...]", "psql's own arguments, e.g. -c 'select 1' (options it shares with us go after --)")
+    .argument(
+      "[psql-args...]",
+      "psql's own arguments, e.g. -c 'select 1' (options it shares with us go after --)",
+    )
     // `db psql -c "select …"` is what people type: psql's options pass through instead of being refused.
     .allowUnknownOption()
     .action((psqlArgs: string[], o: DbOptions) =>
