@@ -5,8 +5,9 @@
  *   GPU: trino_sql/… and self_hosted_sql/openshift/ui_summary/reporting_ocp_gpu_summary_p_usage_only.sql
  * SQL paraphrased from Koku (Apache-2.0, Red Hat) for DuckDB; `''`, NULL and LIKE behave as in Trino/PostgreSQL.
  */
-import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { DuckDBInstance } from "@duckdb/node-api";
 import type { KokuSqlFlavor } from "../model.js";
+import { rows, sqlText, view } from "./duckdb-views.js";
 
 export interface StepReferenceInput {
   /** Local Parquet paths (the tree Koku's query reads) per report type; missing types have none. */
@@ -15,37 +16,6 @@ export interface StepReferenceInput {
   endDate: string;
   flavor: KokuSqlFlavor;
   costCategories: { namespace: string; cost_category_id: number }[];
-}
-
-const sqlText = (s: string) => `'${s.replaceAll("'", "''")}'`;
-
-async function columnsOf(con: DuckDBConnection, files: string[]): Promise<Set<string>> {
-  const r = await con.runAndReadAll(
-    `SELECT * FROM read_parquet([${files.map(sqlText).join(", ")}], union_by_name = true) LIMIT 0`,
-  );
-  return new Set(r.columnNames());
-}
-
-/** A view over the files with every wanted column (missing ones as typed NULLs). */
-async function view(
-  con: DuckDBConnection,
-  name: string,
-  files: string[] | undefined,
-  columns: Record<string, string>,
-): Promise<void> {
-  const present = files && files.length > 0 ? await columnsOf(con, files) : new Set<string>();
-  const select = Object.entries(columns).map(([c, type]) =>
-    present.has(c) ? `CAST("${c}" AS ${type}) AS "${c}"` : `CAST(NULL AS ${type}) AS "${c}"`,
-  );
-  const from =
-    files && files.length > 0
-      ? `read_parquet([${files.map(sqlText).join(", ")}], union_by_name = true, hive_partitioning = false)`
-      : "(SELECT 1) WHERE false";
-  await con.run(`CREATE OR REPLACE VIEW ${name} AS SELECT ${select.join(", ")} FROM ${from}`);
-}
-
-async function rows(con: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {
-  return (await con.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
 }
 
 export interface StepReferenceResult {
