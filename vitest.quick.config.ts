@@ -21,6 +21,7 @@ export const SLOW_TESTS = [
   "test/generate/scenarios.test.ts", // every generator scenario written and checked with DuckDB
   "test/sink/embedded.test.ts", // embedded cluster lifecycle: initdb, restarts, version changes
   "test/reference/steps-differential.test.ts", // inventory and GPU rows, engine vs DuckDB, on scenarios
+  "test/reference/vm-differential.test.ts", // VM rows, engine in PostgreSQL vs DuckDB, scenarios x flavors x re-runs
   "test/aws/differential.test.ts", // OCP-on-AWS engine vs DuckDB on every generated scenario
 ];
 
