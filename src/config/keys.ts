@@ -22,6 +22,7 @@ import {
   positiveInteger,
   stepsKind,
   stringListKind,
+  tableLocationKind,
   textKind,
   type ValueKind,
   yearKind,
@@ -171,11 +172,11 @@ export const KEY_SPECS: readonly KeySpec[] = [
   {
     key: "run.summary_parquet",
     target: ["run", "summaryParquet"],
-    kind: nullableTextKind,
+    kind: tableLocationKind,
     default: null,
     env: ["OCP_AGG_SUMMARY_PARQUET"],
     option: "--summary-parquet",
-    doc: "also write the summary rows as Parquet into this local directory (the location of Koku's Hive table reporting_ocpusagelineitem_daily_summary), replacing the run's day partitions",
+    doc: "also write the summary rows as Parquet to this local directory or s3://bucket/prefix (the location of Koku's Hive table reporting_ocpusagelineitem_daily_summary; S3 through the s3.* settings), replacing the run's day partitions after the PostgreSQL commit",
   },
   {
     key: "run.allow_empty",

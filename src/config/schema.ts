@@ -183,6 +183,24 @@ export const optionalTextKind: ValueKind = {
   textual: true,
 };
 
+/**
+ * Where a table is written: a local directory or `s3://bucket[/prefix]`, or null. Any other `scheme://` (and an
+ * s3:// URL without a bucket) is refused before a run starts rather than taken for a folder name.
+ */
+const LOCATION_EXPECTED = "expected a local directory or s3://bucket[/prefix]";
+const S3_LOCATION = /^s3:\/\/[A-Za-z0-9._-]+(\/.*)?$/;
+export const tableLocationKind: ValueKind = {
+  schema: z
+    .string({ error: LOCATION_EXPECTED })
+    .min(1, { error: LOCATION_EXPECTED })
+    .refine((text) => !/^([a-z][a-z0-9+.-]*:\/\/|s3:)/i.test(text) || S3_LOCATION.test(text), {
+      error: LOCATION_EXPECTED,
+    })
+    .nullable(),
+  fromText: (text) => (text === "" ? null : text),
+  textual: true,
+};
+
 /** An enum; `aliases` maps other accepted spellings (e.g. the POC's `INFO`, `console`) to a value. */
 export function enumKind(
   values: readonly [string, ...string[]],

@@ -12,7 +12,7 @@ import {
   type WriteSummaryResult,
   writeSummaryRows,
 } from "../sink/postgres-writer.js";
-import { SummaryParquetCopy } from "../sink/summary-parquet.js";
+import { SummaryParquetCopy, type SummaryParquetResult } from "../sink/summary-parquet.js";
 import { type AggregateProgress, aggregateByDay, type StreamedAggregate } from "./aggregate.js";
 import { openDatabase } from "./database.js";
 import { emptyStats } from "./day-windows.js";
@@ -22,7 +22,7 @@ import {
   EmptyInputError,
   refuseEmptyInput,
 } from "./empty-input.js";
-import { openConfiguredInput } from "./input.js";
+import { configuredS3Connection, openConfiguredInput } from "./input.js";
 import { resolveReferenceData } from "./reference-data.js";
 import { prepareRunSteps, type StepTableCounts } from "./steps.js";
 
@@ -84,7 +84,19 @@ export async function runAggregateJob(config: AppConfig, hooks: JobHooks): Promi
     if (!hooks.source) await source.close().catch(() => {});
     throw err;
   }
-  const db = await openDatabase(config, (msg) => logger.debug({ embedded: msg }, "embedded postgres"));
+  // Checked before the database is touched: a location the run could not write fails the run up front.
+  const parquetCopy = await openParquetCopy(config, run, logger).catch(async (err) => {
+    if (!hooks.source) await source.close().catch(() => {});
+    throw err;
+  });
+  let db: Awaited<ReturnType<typeof openDatabase>>;
+  try {
+    db = await openDatabase(config, (msg) => logger.debug({ embedded: msg }, "embedded postgres"));
+  } catch (err) {
+    parquetCopy?.discard();
+    if (!hooks.source) await source.close().catch(() => {});
+    throw err;
+  }
   try {
     logger.info({ database: db.shownUrl, schema, embedded: db.embedded }, "output database ready");
     const { reference, origins } = await resolveReferenceData(db.client, schema, config);
@@ -144,25 +156,6 @@ export async function runAggregateJob(config: AppConfig, hooks: JobHooks): Promi
       const what = describeNoUsageRows(inputName, run, files);
       refuseEmptyInput(what, config.run.allowEmpty, (message) => logger.warn(message));
     };
-    // The Parquet copy is staged while the COPY streams and replaces its day partitions just before COMMIT.
-    const parquetCopy =
-      config.run.summaryParquet && summaryStep
-        ? new SummaryParquetCopy({
-            root: config.run.summaryParquet,
-            sourceUuid: run.sourceUuid,
-            startDate: run.startDate,
-            endDate: run.endDate,
-          })
-        : null;
-    const transaction: typeof steps.transaction = parquetCopy
-      ? {
-          ...steps.transaction,
-          afterSummary: async (client) => {
-            await steps.transaction.afterSummary?.(client);
-            steps.tables.summary_parquet = parquetCopy.publish();
-          },
-        }
-      : steps.transaction;
     let written: Awaited<ReturnType<typeof writeSummaryRows>>;
     try {
       written = await writeSummaryRows(
@@ -174,7 +167,7 @@ export async function runAggregateJob(config: AppConfig, hooks: JobHooks): Promi
           endDate: run.endDate,
           year: run.year,
           month: run.month,
-          steps: transaction,
+          steps: steps.transaction,
           summary: summaryStep,
           swapLockTimeoutMs: config.database.swapLockTimeoutMs,
           indexBuildMemoryMb: config.database.indexBuildMemoryMb,
@@ -186,10 +179,16 @@ export async function runAggregateJob(config: AppConfig, hooks: JobHooks): Promi
         },
       );
     } catch (err) {
-      parquetCopy?.discard();
       // The writer rolled back; the refusal itself is the message, not "writing failed during copy".
       if (err instanceof SummaryWriteError && err.cause instanceof EmptyInputError) throw err.cause;
       throw err;
+    }
+    if (parquetCopy) {
+      steps.tables.summary_parquet = await publishParquetCopy(parquetCopy, { schema, run });
+      logger.info(
+        { location: parquetCopy.describe(), ...steps.tables.summary_parquet },
+        "Parquet copy replaced",
+      );
     }
     const result = (stream as StreamedAggregate | null)?.totals() ?? emptyTotals();
     if (result.stats.outOfRangeMeasures > 0) {
@@ -235,6 +234,7 @@ export async function runAggregateJob(config: AppConfig, hooks: JobHooks): Promi
       tables: steps.tables,
     };
   } finally {
+    parquetCopy?.discard();
     await db.close().catch(() => {});
     if (!hooks.source) await source.close().catch(() => {});
   }
@@ -263,8 +263,60 @@ async function* streamRows(
   copy: SummaryParquetCopy | null = null,
 ): AsyncGenerator<SummaryRow> {
   for await (const rows of days) {
-    if (copy) for (const row of rows) copy.add(row);
+    copy?.addRows(rows);
     yield* rows;
   }
   atEnd();
+}
+
+/** The `--summary-parquet` copy, its location checked; null without the option or the summary step. */
+async function openParquetCopy(
+  config: AppConfig,
+  run: RunParams,
+  logger: Logger,
+): Promise<SummaryParquetCopy | null> {
+  if (!config.run.summaryParquet || !config.run.steps.includes("summary")) return null;
+  const copy = new SummaryParquetCopy({
+    location: config.run.summaryParquet,
+    sourceUuid: run.sourceUuid,
+    startDate: run.startDate,
+    endDate: run.endDate,
+    s3: configuredS3Connection(config, (message) => logger.warn(message)),
+  });
+  try {
+    await copy.check();
+  } catch (err) {
+    copy.discard();
+    throw err;
+  }
+  return copy;
+}
+
+/**
+ * The copy is published after PostgreSQL's COMMIT: a run that rolls back leaves the copy as it was, and a copy
+ * that cannot be published fails the run with this message naming both sides. Re-running the same range
+ * rewrites both (each replaces the range), which repairs it.
+ */
+export class ParquetCopyAfterCommitError extends Error {
+  constructor(message: string, options: { cause: unknown }) {
+    super(message, options);
+    this.name = "ParquetCopyAfterCommitError";
+  }
+}
+
+async function publishParquetCopy(
+  copy: SummaryParquetCopy,
+  { schema, run }: { schema: string; run: RunParams },
+): Promise<SummaryParquetResult> {
+  try {
+    return await copy.publish();
+  } catch (err) {
+    throw new ParquetCopyAfterCommitError(
+      `the summary rows of source ${run.sourceUuid}, ${run.startDate}..${run.endDate} are committed to ` +
+        `PostgreSQL (schema ${schema}), but replacing the day partitions of the Parquet copy at ` +
+        `${copy.describe()} failed, so the copy may lack those days or still hold their old rows: ` +
+        `${(err as Error).message}. Re-run the same command to rewrite both.`,
+      { cause: err },
+    );
+  }
 }

@@ -92,9 +92,17 @@ describe("validation messages name the key and where the value came from", () =>
     );
   });
 
-  it("rejects a malformed s3 input and unreadable files", () => {
+  it("rejects a malformed s3 input or summary location and unreadable files", () => {
     expect(() => loadConfig({ env: { OCP_AGG_INPUT: "s3://" } })).toThrow(
       "config error: input: expected s3://bucket[/prefix] (from env OCP_AGG_INPUT)",
+    );
+    for (const location of ["s3://", "s3:///prefix", "gs://bucket/prefix", "s3:bucket"]) {
+      expect(() => loadConfig({ env: {}, overrides: { run: { summaryParquet: location } } })).toThrow(
+        `config error: run.summary_parquet: expected a local directory or s3://bucket[/prefix], got "${location}" (from option --summary-parquet)`,
+      );
+    }
+    expect(loadConfig({ env: { OCP_AGG_SUMMARY_PARQUET: "s3://hive/t" } }).run.summaryParquet).toBe(
+      "s3://hive/t",
     );
     expect(() => loadConfig({ file: "/nonexistent/config.yaml", env: {} })).toThrow(
       "config error: /nonexistent/config.yaml: cannot read config file: file not found",

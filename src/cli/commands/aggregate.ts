@@ -59,8 +59,8 @@ export function addRunOptions(command: Command): Command {
     .option("--koku-sql <trino|onprem>", "which Koku SQL rendering to reproduce (default trino)")
     .option("--steps <list>", "Koku's OCP summary steps to run: summary,inventory,gpu,vm (default all)")
     .option(
-      "--summary-parquet <dir>",
-      "also write the summary rows as Parquet in Koku's Hive layout into <dir>",
+      "--summary-parquet <dir|s3://bucket/prefix>",
+      "also write the summary rows as Parquet in Koku's Hive layout there (after the commit)",
     )
     .option("--log-level <level>", "trace, debug, info, warn, error")
     .option("--log-format <auto|json|pretty>", "log format (auto: pretty on a terminal)")
