@@ -8,6 +8,7 @@ import { registerDemoCommand } from "./commands/demo.js";
 import { registerGenerateCommands } from "./commands/generate.js";
 import { registerOcpOnAwsCommand } from "./commands/ocp-on-aws.js";
 import { registerQueueCommands } from "./commands/queue.js";
+import { registerSubmitOcpOnAwsCommand } from "./commands/submit-ocp-on-aws.js";
 import { registerVerifyCommand } from "./commands/verify.js";
 import { EXIT_USAGE } from "./run-context.js";
 
@@ -30,6 +31,7 @@ registerGenerateCommands(program);
 registerVerifyCommand(program);
 registerQueueCommands(program);
 registerOcpOnAwsCommand(program);
+registerSubmitOcpOnAwsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

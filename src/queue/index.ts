@@ -10,12 +10,29 @@ export {
 } from "./job-payload.js";
 export { readJobsFile } from "./jobs-file.js";
 export {
+  OCP_ON_AWS_KIND,
+  type OcpOnAwsJobPayload,
+  ocpOnAwsDedupeKey,
+  ocpOnAwsLockKey,
+  ocpOnAwsPayloadOverrides,
+  ocpOnAwsRunKey,
+} from "./ocp-on-aws-payload.js";
+export {
   type JobPolicySettings,
   type QueueConnectionSettings,
   resolveQueueConnection,
   SUMMARY_QUEUE,
   type WorkerSettings,
 } from "./queue-settings.js";
+export {
+  isOcpOnAwsJob,
+  parseQueuedJobPayload,
+  type QueuedJobPayload,
+  queuedDedupeKey,
+  queuedLockKey,
+  queuedOverrides,
+  queuedRunKey,
+} from "./queued-job.js";
 export { runUntilSignal } from "./run-until-signal.js";
 export {
   type JobState,

@@ -13,7 +13,7 @@ function isCalendarDate(text: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }
 
-const dateText = z
+export const dateText = z
   .string()
   .regex(DATE_TEXT, { error: "expected a date YYYY-MM-DD" })
   .refine(isCalendarDate, { error: "expected a date YYYY-MM-DD" });
@@ -38,18 +38,24 @@ export const summaryJobPayloadSchema = z
     allowEmpty: z.boolean().optional(),
   })
   .strict()
-  .superRefine((job, ctx) => {
-    const month = `${job.year}-${String(job.month).padStart(2, "0")}`;
-    for (const field of ["startDate", "endDate"] as const) {
-      const value = job[field];
-      if (value !== undefined && !value.startsWith(month)) {
-        ctx.addIssue({ code: "custom", path: [field], message: `must lie in ${month}` });
-      }
+  .superRefine(checkDaysInMonth);
+
+/** A job's optional day range lies in its month and is not reversed. */
+export function checkDaysInMonth(
+  job: { year: number; month: number; startDate?: string; endDate?: string },
+  ctx: z.RefinementCtx,
+): void {
+  const month = `${job.year}-${String(job.month).padStart(2, "0")}`;
+  for (const field of ["startDate", "endDate"] as const) {
+    const value = job[field];
+    if (value !== undefined && !value.startsWith(month)) {
+      ctx.addIssue({ code: "custom", path: [field], message: `must lie in ${month}` });
     }
-    if (job.startDate && job.endDate && job.startDate > job.endDate) {
-      ctx.addIssue({ code: "custom", path: ["endDate"], message: "must not be before startDate" });
-    }
-  });
+  }
+  if (job.startDate && job.endDate && job.startDate > job.endDate) {
+    ctx.addIssue({ code: "custom", path: ["endDate"], message: "must not be before startDate" });
+  }
+}
 
 export type SummaryJobPayload = z.infer<typeof summaryJobPayloadSchema>;
 

@@ -1,15 +1,16 @@
 /**
  * One attempt of one queued job: payload → config (the worker's config with the job's fields on top) →
- * `runAggregateJob` under the source/month lock → metrics and a log line carrying the job id.
+ * the job's run (summary or OCP on AWS, run-payload.ts) under the source/month lock → metrics and a log line carrying the job id.
  * The returned summary becomes the job's output in the queue; a thrown error is kept there by pg-boss.
  */
 import type { Logger } from "pino";
 import { ConfigError, type ConfigOverrides, loadConfig } from "../config/index.js";
 import { EmptyInputError } from "../run/empty-input.js";
-import { runAggregateJob } from "../run/job.js";
 import { withRunLock } from "./job-lock.js";
-import { mergeOverrides, parseSummaryJobPayload, payloadOverrides, runKey } from "./job-payload.js";
+import { mergeOverrides } from "./job-payload.js";
 import type { WorkerMetrics } from "./metrics.js";
+import { parseQueuedJobPayload, queuedLockKey, queuedOverrides, queuedRunKey } from "./queued-job.js";
+import { runJobPayload } from "./run-payload.js";
 
 export interface QueuedJob {
   id: string;
@@ -60,13 +61,12 @@ export async function runQueuedJob(context: JobRunnerContext, job: QueuedJob): P
   const { metrics } = context;
   metrics.jobsRunning.inc();
   try {
-    const payload = parseSummaryJobPayload(job.data);
-    const key = runKey(payload);
-    const log = jobLogger.child({ run: key });
+    const payload = parseQueuedJobPayload(job.data);
+    const log = jobLogger.child({ run: queuedRunKey(payload) });
     const config = loadConfig({
       file: context.configFile,
       env: context.env,
-      overrides: mergeOverrides(context.baseOverrides, payloadOverrides(payload)),
+      overrides: mergeOverrides(context.baseOverrides, queuedOverrides(payload)),
       onWarning: (warning) => log.warn(warning),
     });
     if (!config.database.url)
@@ -74,9 +74,9 @@ export async function runQueuedJob(context: JobRunnerContext, job: QueuedJob): P
     log.info({ input: config.input, attemptsLeft: job.retryLimit - job.retryCount }, "job started");
     const report = await withRunLock(
       context.lockUrl,
-      key,
+      queuedLockKey(payload),
       () => log.info("waiting for an earlier job of the same source/month"),
-      () => runAggregateJob(config, { logger: log }),
+      () => runJobPayload(config, payload, log),
       job.signal,
     );
     const seconds = (performance.now() - started) / 1000;
@@ -84,12 +84,12 @@ export async function runQueuedJob(context: JobRunnerContext, job: QueuedJob): P
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     metrics.jobsDone.inc();
     metrics.inputRows.inc(report.inputRows);
-    metrics.outputRows.inc(report.outputRows.total);
+    metrics.outputRows.inc(report.outputRows);
     metrics.jobSeconds.observe({ outcome: "done" }, seconds);
     log.info(
       {
         inputRows: report.inputRows,
-        outputRows: report.outputRows.total,
+        outputRows: report.outputRows,
         deletedRows: report.deletedRows,
         seconds: Number(seconds.toFixed(3)),
         cpuSeconds: Number(cpuSeconds.toFixed(3)),
@@ -100,12 +100,12 @@ export async function runQueuedJob(context: JobRunnerContext, job: QueuedJob): P
       worker: context.workerName,
       attempt,
       inputRows: report.inputRows,
-      outputRows: report.outputRows.total,
+      outputRows: report.outputRows,
       deletedRows: report.deletedRows,
       seconds: Number(seconds.toFixed(3)),
       cpuSeconds: Number(cpuSeconds.toFixed(3)),
       phases: Object.fromEntries(
-        Object.entries(report.seconds).map(([phase, s]) => [phase, Number(s.toFixed(3))]),
+        Object.entries(report.phases).map(([phase, s]) => [phase, Number(s.toFixed(3))]),
       ),
     };
   } catch (error) {

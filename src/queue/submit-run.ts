@@ -4,8 +4,8 @@
  */
 import type { Logger } from "pino";
 import { openBoss } from "./boss.js";
-import type { SummaryJobPayload } from "./job-payload.js";
 import type { JobPolicySettings, QueueConnectionSettings } from "./queue-settings.js";
+import type { QueuedJobPayload } from "./queued-job.js";
 import { type JobStatus, type SubmittedJob, submitSummaryJobs, waitForJobs } from "./submit.js";
 
 export interface SubmitOutcome {
@@ -18,7 +18,7 @@ export interface SubmitOutcome {
 export async function submitAndReport(options: {
   connection: QueueConnectionSettings;
   policy: JobPolicySettings;
-  jobs: SummaryJobPayload[];
+  jobs: QueuedJobPayload[];
   logger: Logger;
   wait: { timeoutMs: number } | null;
 }): Promise<SubmitOutcome> {

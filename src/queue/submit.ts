@@ -1,25 +1,25 @@
 /**
- * Enqueueing summary jobs, and waiting for them to end (for one-shot Jobs and scripts that need the result).
+ * Enqueueing jobs (summary and OCP on AWS), and waiting for them to end (for one-shot Jobs and scripts that need the result).
  */
 import type { PgBoss } from "pg-boss";
-import { dedupeKey, runKey, type SummaryJobPayload } from "./job-payload.js";
 import { type JobPolicySettings, SUMMARY_QUEUE } from "./queue-settings.js";
+import { type QueuedJobPayload, queuedDedupeKey, queuedRunKey } from "./queued-job.js";
 
 export interface SubmittedJob {
   key: string;
   /** The new job's id; null when an identical job was still waiting and this submit was coalesced into it. */
   id: string | null;
-  payload: SummaryJobPayload;
+  payload: QueuedJobPayload;
 }
 
 export async function submitSummaryJobs(
   boss: PgBoss,
-  jobs: readonly SummaryJobPayload[],
+  jobs: readonly QueuedJobPayload[],
   policy: JobPolicySettings,
 ): Promise<SubmittedJob[]> {
   const submitted: SubmittedJob[] = [];
   for (const payload of jobs) {
-    const key = dedupeKey(payload);
+    const key = queuedDedupeKey(payload);
     const id = await boss.send(SUMMARY_QUEUE, payload, {
       singletonKey: key,
       retryLimit: policy.retryLimit,
@@ -49,13 +49,13 @@ export interface JobStatus {
 }
 
 export async function jobStatus(boss: PgBoss, id: string): Promise<JobStatus> {
-  const [job] = await boss.findJobs<SummaryJobPayload>(SUMMARY_QUEUE, { id });
+  const [job] = await boss.findJobs<QueuedJobPayload>(SUMMARY_QUEUE, { id });
   if (!job) return { id, state: "unknown", retryCount: 0, runKey: null, output: null };
   return {
     id,
     state: job.state,
     retryCount: job.retryCount,
-    runKey: runKey(job.data),
+    runKey: queuedRunKey(job.data),
     output: job.output ?? null,
   };
 }

@@ -9,6 +9,7 @@ import type { AppConfig } from "../../config/schema.js";
 import type { InputSource, RunParams } from "../../model.js";
 import { aggregate } from "../../run/aggregate.js";
 import { openDatabase } from "../../run/database.js";
+import { refuseEmptyInput } from "../../run/empty-input.js";
 import { openConfiguredInput } from "../../run/input.js";
 import { resolveReferenceData } from "../../run/reference-data.js";
 import { runOcpOnAws } from "../engine/ocp-on-aws-engine.js";
@@ -138,6 +139,16 @@ export async function runOcpOnAwsJob(
     }
     const ocpSeconds = (performance.now() - t) / 1000;
     logger.info({ ocpSummaryRows: ocpRows.length }, "OCP summary rows computed");
+    // A wrong --ocp-source-uuid, --input or month must not replace the stored rows of the range with nothing.
+    const refuseEmpty = (what: string) =>
+      options.dryRun
+        ? logger.warn(`${what} (dry run: nothing is written)`)
+        : refuseEmptyInput(what, config.run.allowEmpty, (message) => logger.warn(message));
+    const range = `${params.startDate}..${params.endDate}`;
+    if (ocpRows.length === 0)
+      refuseEmpty(
+        `no OCP summary rows for OpenShift source ${params.ocpSourceUuid} (cluster ${params.clusterId}), ${range}, in ${source.describe()}`,
+      );
 
     t = performance.now();
     const cur = await readCurMonth(source, {
@@ -148,7 +159,9 @@ export async function runOcpOnAwsJob(
     });
     const curSeconds = (performance.now() - t) / 1000;
     if (cur.files.length === 0)
-      logger.warn({ awsSource: params.awsSourceUuid }, "no AWS CUR Parquet found for the month");
+      refuseEmpty(
+        `no AWS CUR Parquet for AWS source ${params.awsSourceUuid}, ${params.year}-${String(params.month).padStart(2, "0")}, in ${source.describe()} (looked under <org>/AWS/source=…/year=/month= and daily/<org>/AWS/raw/source=…)`,
+      );
 
     t = performance.now();
     const result = runOcpOnAws({
@@ -171,6 +184,10 @@ export async function runOcpOnAwsJob(
       { matchedTagsSources: result.matchedTagsSources, matchedTags: result.matchedTags },
       "matched tags (Koku's order: tag-summary tables, else discovery over the range)",
     );
+    if (cur.files.length > 0 && result.counts.awsRowsInRange === 0)
+      refuseEmpty(
+        `no AWS CUR daily rows in ${range} for AWS source ${params.awsSourceUuid} in ${source.describe()} (${cur.files.length} files, ${cur.inputRows} rows read)`,
+      );
 
     t = performance.now();
     const written =

@@ -35,6 +35,7 @@ export interface OcpOnAwsCliOptions {
   kokuSql?: string;
   logLevel?: string;
   logFormat?: string;
+  allowEmpty?: boolean;
   dryRun?: boolean;
   verify?: boolean;
   json?: boolean;
@@ -54,8 +55,10 @@ function integer(value: string | undefined, option: string, min: number, max: nu
 
 /** Options → config overrides: the OCP side goes to run.*, the AWS side to ocp_on_aws.*. */
 export function ocpOnAwsOverrides(o: OcpOnAwsCliOptions): ConfigOverrides {
+  const scope = runScopeOverrides(o, o.ocpSourceUuid);
   return defined({
-    ...runScopeOverrides(o, o.ocpSourceUuid),
+    ...scope,
+    run: { ...scope.run, allowEmpty: o.allowEmpty },
     ocpOnAws: {
       awsSourceUuid: o.sourceUuid,
       billId: o.billId,
@@ -67,13 +70,9 @@ export function ocpOnAwsOverrides(o: OcpOnAwsCliOptions): ConfigOverrides {
   });
 }
 
-export function registerOcpOnAwsCommand(program: Command): void {
-  registerGenerateCommand(program);
-  program
-    .command("ocp-on-aws")
-    .description(
-      "attribute an AWS source's bill to one OpenShift cluster (Koku's OCP-on-AWS): reporting_ocpawscostlineitem_project_daily_summary_p + back-populate into reporting_ocpusagelineitem_daily_summary",
-    )
+/** The options that describe one OCP-on-AWS run (shared by `ocp-on-aws` and `submit-ocp-on-aws`). */
+export function addOcpOnAwsRunOptions(command: Command): Command {
+  return command
     .option(
       "--input <dir|s3://bucket/prefix>",
       "input root holding Koku's data/parquet tree (AWS CUR and OCP usage)",
@@ -113,6 +112,18 @@ export function registerOcpOnAwsCommand(program: Command): void {
     .option("--koku-sql <trino|onprem>", "rendering of the OCP summary rows used as input (default trino)")
     .option("--log-level <level>", "trace, debug, info, warn, error")
     .option("--log-format <auto|json|pretty>", "log format (auto: pretty on a terminal)")
+    .option(
+      "--allow-empty",
+      "replace the range's rows with nothing when the CUR, its rows in range or the OCP rows are missing (default: fail, change nothing)",
+    );
+}
+
+export function registerOcpOnAwsCommand(program: Command): void {
+  registerGenerateCommand(program);
+  addOcpOnAwsRunOptions(program.command("ocp-on-aws"))
+    .description(
+      "attribute an AWS source's bill to one OpenShift cluster (Koku's OCP-on-AWS): reporting_ocpawscostlineitem_project_daily_summary_p + back-populate into reporting_ocpusagelineitem_daily_summary",
+    )
     .option("--dry-run", "compute and report, write nothing")
     .option(
       "--verify",

@@ -7,7 +7,9 @@ import type { Command } from "commander";
 import type { ConfigOverrides } from "../../config/index.js";
 import type { AppConfig } from "../../config/schema.js";
 import {
+  parseQueuedJobPayload,
   parseSummaryJobPayload,
+  type QueuedJobPayload,
   readJobsFile,
   resolveQueueConnection,
   runUntilSignal,
@@ -18,16 +20,12 @@ import {
 import { commandContext, defined, runCommand, UsageError } from "../run-context.js";
 import { type AggregateCliOptions, addRunOptions, overridesFrom } from "./aggregate.js";
 
-interface QueueCliOptions {
+export interface QueueCliOptions {
   queueUrl?: string;
   queueSchema?: string;
 }
 
-interface SubmitCliOptions extends AggregateCliOptions, QueueCliOptions {
-  retryLimit?: string;
-  retryDelaySeconds?: string;
-  jobTimeoutSeconds?: string;
-  jobHeartbeatSeconds?: string;
+interface SubmitCliOptions extends AggregateCliOptions, QueueCliOptions, JobPolicyCliOptions {
   jobs?: string;
   wait?: boolean;
   waitTimeoutSeconds?: string;
@@ -51,7 +49,7 @@ interface WorkerCliOptions extends QueueCliOptions {
   logFormat?: string;
 }
 
-function addQueueOptions(command: Command): Command {
+export function addQueueOptions(command: Command): Command {
   return command
     .option(
       "--queue-url <url>",
@@ -61,7 +59,7 @@ function addQueueOptions(command: Command): Command {
 }
 
 /** What each job carries: only `submit` offers these, since a worker cannot change them for queued jobs. */
-function addJobPolicyOptions(command: Command): Command {
+export function addJobPolicyOptions(command: Command): Command {
   return command
     .option("--retry-limit <n>", "retries after the first attempt (default 3; OCP_AGG_JOB_RETRY_LIMIT)")
     .option(
@@ -78,20 +76,33 @@ function addJobPolicyOptions(command: Command): Command {
     );
 }
 
-function queueOverrides(options: QueueCliOptions) {
+export function queueOverrides(options: QueueCliOptions) {
   return { queue: { url: options.queueUrl, schema: options.queueSchema } };
 }
 
-function submitOverrides(options: SubmitCliOptions): ConfigOverrides {
-  return defined({
-    ...overridesFrom(options),
-    ...queueOverrides(options),
+export interface JobPolicyCliOptions {
+  retryLimit?: string;
+  retryDelaySeconds?: string;
+  jobTimeoutSeconds?: string;
+  jobHeartbeatSeconds?: string;
+}
+
+export function jobPolicyOverrides(options: JobPolicyCliOptions) {
+  return {
     job: {
       retryLimit: options.retryLimit,
       retryDelaySeconds: options.retryDelaySeconds,
       timeoutSeconds: options.jobTimeoutSeconds,
       heartbeatSeconds: options.jobHeartbeatSeconds,
     },
+  };
+}
+
+function submitOverrides(options: SubmitCliOptions): ConfigOverrides {
+  return defined({
+    ...overridesFrom(options),
+    ...queueOverrides(options),
+    ...jobPolicyOverrides(options),
   });
 }
 
@@ -126,10 +137,11 @@ function sharedJobFields(config: AppConfig, options: SubmitCliOptions): Partial<
   });
 }
 
-function jobsToSubmit(config: AppConfig, options: SubmitCliOptions): SummaryJobPayload[] {
+function jobsToSubmit(config: AppConfig, options: SubmitCliOptions): QueuedJobPayload[] {
   const shared = sharedJobFields(config, options);
+  // a jobs file may mix summary jobs and OCP-on-AWS jobs (`kind: ocp-on-aws`)
   if (options.jobs)
-    return readJobsFile(options.jobs).map((entry) => parseSummaryJobPayload({ ...shared, ...entry }));
+    return readJobsFile(options.jobs).map((entry) => parseQueuedJobPayload({ ...shared, ...entry }));
   const { run } = config;
   if (run.sourceUuid === undefined || run.year === undefined || run.month === undefined) {
     throw new UsageError("submit needs --source-uuid, --year and --month (or a --jobs file)");
@@ -158,7 +170,7 @@ export function registerQueueCommands(program: Command): void {
   )
     .option(
       "--jobs <file>",
-      "YAML or JSON list of jobs ({sourceUuid, year, month, startDate?, endDate?, input?, ...})",
+      "YAML or JSON list of jobs ({sourceUuid, year, month, startDate?, endDate?, input?, ...}; entries with kind: ocp-on-aws are OCP-on-AWS jobs)",
     )
     .option("--wait", "wait until the jobs end; exit 1 when one failed")
     .option("--wait-timeout-seconds <s>", "give up waiting after this long (default 3600)")
@@ -188,7 +200,7 @@ export function registerQueueCommands(program: Command): void {
   addQueueOptions(
     program
       .command("worker")
-      .description("run queued summary jobs until SIGTERM; serves /metrics and /healthz")
+      .description("run queued summary and OCP-on-AWS jobs until SIGTERM; serves /metrics and /healthz")
       .option("--concurrency <n>", "jobs run at once by this process (default 1; OCP_AGG_WORKER_CONCURRENCY)")
       .option(
         "--metrics-host <host>",
