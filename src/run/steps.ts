@@ -94,9 +94,7 @@ export async function prepareRunSteps(options: PrepareStepsOptions): Promise<Pre
 
   let vmSource: VmTmpSource | null = null;
   if (steps.includes("vm")) {
-    const has = (type: string) => files.some((f) => f.reportType === type);
-    // Koku skips the VM step (no delete either) when the source has no daily pod or storage data.
-    if (!has("pod_usage") || !has("storage_usage")) {
+    if (!vmStepRuns(files)) {
       skipped.push({
         step: "vm",
         reason: "no pod_usage or storage_usage files (Koku skips the VM step then)",
@@ -168,6 +166,12 @@ export async function computeGpuRows(
     (batch) => acc.add(batch),
   );
   return acc.finish();
+}
+
+/** Koku skips the VM step (no delete either) when the source has no daily pod or storage data. */
+export function vmStepRuns(files: readonly InputFile[]): boolean {
+  const has = (type: string) => files.some((f) => f.reportType === type);
+  return has("pod_usage") && has("storage_usage");
 }
 
 /**

@@ -11,10 +11,12 @@ import type { InputFile, InputSource, ReferenceData, RunParams } from "../model.
 import { type ReferenceFiles, runReference } from "../reference/duckdb-reference.js";
 import { addReferenceFile } from "../reference/load-inputs.js";
 import { runStepReference } from "../reference/steps-reference.js";
+import { runVmReference, vmReferenceFiles } from "../reference/vm-reference.js";
 import { aggregate, type RunMode } from "../run/aggregate.js";
-import { computeGpuRows, computeInventory } from "../run/steps.js";
+import { computeGpuRows, computeInventory, computeVmTmpSource, vmStepRuns } from "../run/steps.js";
 import { type CompareOptions, type ComparisonResult, compareRowSets } from "./compare.js";
 import { compareSteps, type StepComparison } from "./compare-steps.js";
+import { compareVmTmp, type VmComparison } from "./compare-vm.js";
 
 export interface VerifyOptions {
   source: InputSource;
@@ -38,6 +40,12 @@ export interface VerifyResult {
   seconds: { engine: number; reference: number; compare: number };
   /** Inventory tables and GPU rows, engine vs the DuckDB renderings of Koku's queries. */
   steps: StepComparison;
+  /**
+   * The VM step: the engine's Parquet half of Koku's VM temporary table vs Koku's query in DuckDB. The VM rows
+   * themselves are PostgreSQL SQL over the written summary (`aggregate`); `referenceRows` is what the DuckDB
+   * rendering of that SQL makes of the reference's summary.
+   */
+  vm: VmComparison & { tmpSource: "vm-report" | "pods" | "skipped"; referenceRows: number };
 }
 
 const COPY_CHUNK = 8 * 1024 * 1024;
@@ -142,8 +150,24 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
       await computeGpuRows(source, listed, run, reference),
       stepReference,
     );
+    log("VM: the engine's temporary-table input and Koku's VM queries in DuckDB");
+    const vmReference = await runVmReference({
+      files: vmReferenceFiles(files),
+      summary: referenceRows,
+      sourceUuid: run.sourceUuid,
+      startDate: run.startDate,
+      endDate: run.endDate,
+      flavor: run.kokuSql,
+    });
+    const vmEngine = vmStepRuns(listed) ? await computeVmTmpSource(source, listed) : null;
+    const vm = {
+      ...compareVmTmp(vmEngine, vmReference),
+      tmpSource: vmReference.skipped ? ("skipped" as const) : vmReference.tmpSource,
+      referenceRows: vmReference.rows.length,
+    };
     return {
       steps,
+      vm,
       comparison,
       files: listed.length,
       inputRows: engine.inputRows,
@@ -169,6 +193,21 @@ function stepsLine(steps: StepComparison): string {
     : `MISMATCH (inventory, GPU): ${what} from the engine; differences:`;
 }
 
+function vmLine(vm: VerifyResult["vm"]): string {
+  if (vm.tmpSource === "skipped")
+    return vm.equal
+      ? "PARITY (VM): no pod or storage data, Koku skips the VM step and so does the engine"
+      : "MISMATCH (VM): differences:";
+  const what =
+    vm.tmpSource === "vm-report"
+      ? `${vm.rows} VM temporary-table rows from the vm_usage report`
+      : `${vm.rows} (VM, claim) pairs of the pod fallback`;
+  const rows = `Koku's reporting_ocp_vm_summary_p SQL gives ${vm.referenceRows} rows on the reference summary (the engine runs that SQL in PostgreSQL: aggregate)`;
+  return vm.equal
+    ? `PARITY (VM): engine and Koku's queries agree on ${what}; ${rows}`
+    : `MISMATCH (VM): ${what} from the engine; ${rows}; differences:`;
+}
+
 export function formatVerifyReport(result: VerifyResult): string {
   const s = result.seconds;
   const verdict = result.comparison.equal
@@ -182,5 +221,7 @@ export function formatVerifyReport(result: VerifyResult): string {
     result.comparison.report,
     stepsLine(result.steps),
     ...result.steps.differences,
+    vmLine(result.vm),
+    ...result.vm.differences,
   ].join("\n");
 }

@@ -16,6 +16,7 @@ describe("runVerifyJob", () => {
     expect(result.run.sourceUuid).toBe("7b6f505b-2ee8-5db3-865e-a9ce645da42c");
     expect(result.comparison.equal, formatVerifyReport(result)).toBe(true);
     expect(result.steps.equal, formatVerifyReport(result)).toBe(true);
+    expect(result.vm.equal, formatVerifyReport(result)).toBe(true);
     expect(result.engineRows).toBe(962);
   });
 
@@ -38,6 +39,7 @@ describe("runVerifyJob", () => {
     expect(result.referenceOrigins.nodeRoles).toBe("derived from the pod data");
     expect(result.comparison.equal, formatVerifyReport(result)).toBe(true);
     expect(result.steps.equal, formatVerifyReport(result)).toBe(true);
+    expect(result.vm.equal, formatVerifyReport(result)).toBe(true);
     expect(result.engineRows).toBeGreaterThan(0);
   });
 });

@@ -37,7 +37,7 @@ export function registerVerifyCommand(program: Command): void {
           const { comparison, ...rest } = result;
           const summary = {
             ...rest,
-            equal: comparison.equal && result.steps.equal,
+            equal: comparison.equal && result.steps.equal && result.vm.equal,
             differing: comparison.diffs.length,
             onlyEngine: comparison.onlyActual.length,
             onlyReference: comparison.onlyExpected.length,
@@ -46,7 +46,7 @@ export function registerVerifyCommand(program: Command): void {
         } else {
           process.stdout.write(`${formatVerifyReport(result)}\n`);
         }
-        if (!result.comparison.equal || !result.steps.equal)
+        if (!result.comparison.equal || !result.steps.equal || !result.vm.equal)
           throw new ParityError("engine and reference differ (see the report above)");
       }),
     );
