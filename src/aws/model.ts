@@ -105,6 +105,15 @@ export interface OcpOnAwsParams {
   distribution: Distribution;
 }
 
+/**
+ * What a run is asked for: as OcpOnAwsParams, but `markup` / `distribution` null when not given explicitly — then
+ * Koku's cost model of the AWS (markup) or OCP (distribution) source decides when the schema has one, else 0 / cpu.
+ */
+export type OcpOnAwsRequest = Omit<OcpOnAwsParams, "markup" | "distribution"> & {
+  markup: number | null;
+  distribution: Distribution | null;
+};
+
 /** Reference data from Koku's tables (or config). */
 export interface OcpOnAwsReference {
   /** reporting_enabledtagkeys, provider_type AWS, enabled. */

@@ -81,8 +81,10 @@ export interface AppConfig {
   ocpOnAws: {
     awsSourceUuid: string | null;
     billId: number | null;
-    markup: number;
-    distribution: "cpu" | "memory";
+    /** null: the AWS source's Koku cost model decides (else 0). */
+    markup: number | null;
+    /** null: the OCP source's Koku cost model decides (else cpu). */
+    distribution: "cpu" | "memory" | null;
     awsEnabledTagKeys: string[] | null;
     /** `UUID=CLUSTER_ID[:ALIAS]` of the other clusters on the same AWS account. */
     sharedOcpSources: string[];
@@ -216,6 +218,17 @@ export function enumKind(
   };
 }
 
+/** One of `values`, or null ("not set": something else decides, e.g. Koku's cost model). */
+export function nullableEnumKind(values: readonly [string, ...string[]]): ValueKind {
+  const kind = enumKind(values);
+  return {
+    schema: z
+      .enum(values, { error: `expected one of ${values.map((v) => `"${v}"`).join(", ")} or null` })
+      .nullable(),
+    fromText: (text) => (NULL_WORDS.has(text.trim().toLowerCase()) ? null : kind.fromText(text)),
+  };
+}
+
 function isCalendarDate(text: string): boolean {
   const date = new Date(`${text}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
@@ -240,6 +253,12 @@ function parseJsonList(text: string): unknown {
 export const nonNegativeNumber: ValueKind = {
   schema: z.number({ error: "expected a number >= 0" }).min(0, { error: "expected a number >= 0" }),
   fromText: (text) => (text.trim() !== "" && Number.isFinite(Number(text)) ? Number(text) : text),
+};
+
+/** A finite number >= 0, or null ("not set"). */
+export const nullableNonNegativeNumber: ValueKind = {
+  schema: nonNegativeNumber.schema.nullable(),
+  fromText: (text) => (NULL_WORDS.has(text.trim().toLowerCase()) ? null : nonNegativeNumber.fromText(text)),
 };
 
 export const stringListKind: ValueKind = {
@@ -348,8 +367,8 @@ export const appConfigSchema = z.object({
   ocpOnAws: z.object({
     awsSourceUuid: z.string().nullable(),
     billId: z.number().int().nullable(),
-    markup: z.number(),
-    distribution: z.enum(["cpu", "memory"]),
+    markup: z.number().nullable(),
+    distribution: z.enum(["cpu", "memory"]).nullable(),
     awsEnabledTagKeys: z.array(z.string()).nullable(),
     sharedOcpSources: z.array(z.string()),
   }),

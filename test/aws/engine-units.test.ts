@@ -171,13 +171,13 @@ describe("ocp-on-aws options and config keys", () => {
     billId: "1",
     reportPeriodId: "2",
   };
-  it("fills the month and defaults", () => {
+  it("fills the month; markup and distribution stay unset (the cost model or the default decides)", () => {
     const p = ocpOnAwsParamsFrom(good);
     expect([p.startDate, p.endDate, p.markup, p.distribution]).toEqual([
       "2025-10-01",
       "2025-10-31",
-      0,
-      "cpu",
+      null,
+      null,
     ]);
   });
   it("names the key or option of every bad or missing value", () => {

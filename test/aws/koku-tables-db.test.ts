@@ -1,6 +1,7 @@
 /**
  * Koku's tenant tables an OCP-on-AWS run reads when they exist, against a real PostgreSQL:
- * - matched tags (spec §3): the tag-summary tables first, the discovery over the range only when they give nothing.
+ * - matched tags (spec §3): the tag-summary tables first, the discovery over the range only when they give nothing;
+ * - markup and distribution from the cost-model tables (cost_model, cost_model_map): given > cost model > default.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OcpOnAwsDataset } from "../../src/aws/generate/index.js";
 import { compareRowSets } from "../../src/aws/reference/compare-project.js";
 import { runOcpOnAwsJob } from "../../src/aws/run/ocp-on-aws-job.js";
+import { CostModelError, readCostModelSettings } from "../../src/aws/sink/cost-model-tables.js";
 import { readStoredTagMatches } from "../../src/aws/sink/tag-summary-tables.js";
 import { ReferenceRunner } from "../../src/reference/duckdb-reference.js";
 import { connect } from "../../src/sink/connection.js";
@@ -22,7 +24,12 @@ import {
   referenceRows,
   sharedSources,
 } from "./helpers.js";
-import { createTagSummaryTables, fillTagSummaryTables } from "./koku-tables.js";
+import {
+  createCostModelTables,
+  createTagSummaryTables,
+  fillCostModelTables,
+  fillTagSummaryTables,
+} from "./koku-tables.js";
 
 let server: TestPostgres;
 let client: pg.Client;
@@ -156,6 +163,159 @@ describe("matched tags from Koku's tag-summary tables", () => {
       expect(report.matchedTagsSources).toEqual(["discovery"]);
       const same = compareRowSets(asRecords(report.rows ?? []), asRecords(await engineRows(ds)));
       expect(same.equal, same.report).toBe(true);
+    });
+  });
+});
+
+describe("markup and distribution from Koku's cost-model tables", () => {
+  const AWS = "0b1e2a4c-0000-4000-8000-00000000a115";
+  const OCP = "0b1e2a4c-0000-4000-8000-00000000dc01";
+  const model = (n: number) => `0b1e2a4c-0000-4000-8000-0000000000${String(n).padStart(2, "0")}`;
+
+  it("reads the source's first mapped model by name: markup value / 100, distribution_info.distribution_type", async () => {
+    const schema = "cost_unit";
+    const sources = { awsSourceUuid: AWS, ocpSourceUuid: OCP };
+    expect(await readCostModelSettings(client, schema, sources), "no tables: nothing read").toBeNull();
+    await createCostModelTables(client, schema);
+    await fillCostModelTables(client, schema, [
+      // Two models mapped to the AWS source: Koku's .first() takes the first by name.
+      {
+        uuid: model(1),
+        name: "b-aws",
+        sourceType: "AWS",
+        markup: { value: "12.5", unit: "percent" },
+        providers: [AWS],
+      },
+      // Koku's API stores the value as decimal text; a negative percent is a discount.
+      {
+        uuid: model(2),
+        name: "a-aws",
+        sourceType: "AWS",
+        markup: { value: "-7.5000000000", unit: "percent" },
+        providers: [AWS],
+      },
+      {
+        uuid: model(3),
+        name: "ocp",
+        sourceType: "OCP",
+        distributionInfo: { distribution_type: "memory", platform_cost: true },
+        providers: [OCP],
+      },
+    ]);
+    const found = await readCostModelSettings(client, schema, sources);
+    expect(found?.markup).toEqual({ value: -0.075, costModel: { uuid: model(2), name: "a-aws" } });
+    expect(found?.distribution).toEqual({ value: "memory", costModel: { uuid: model(3), name: "ocp" } });
+
+    // A model without markup / distribution_type: Koku's defaults 0 and cpu; an unmapped source: null.
+    await fillCostModelTables(client, schema, [
+      { uuid: model(4), name: "plain", sourceType: "OCP", providers: [AWS, OCP] },
+    ]);
+    expect(await readCostModelSettings(client, schema, sources)).toEqual({
+      markup: { value: 0, costModel: { uuid: model(4), name: "plain" } },
+      distribution: { value: "cpu", costModel: { uuid: model(4), name: "plain" } },
+    });
+    expect(
+      await readCostModelSettings(client, schema, {
+        awsSourceUuid: OCP.replace("dc01", "ffff"),
+        ocpSourceUuid: "not-a-uuid",
+      }),
+    ).toEqual({
+      markup: null,
+      distribution: null,
+    });
+
+    // Values Koku could not use are refused with the table, model and field named.
+    await fillCostModelTables(client, schema, [
+      {
+        uuid: model(5),
+        name: "bad",
+        sourceType: "AWS",
+        markup: { value: "ten" },
+        distributionInfo: { distribution_type: "gpu" },
+        providers: [AWS, OCP],
+      },
+    ]);
+    const error = await readCostModelSettings(client, schema, sources).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CostModelError);
+    expect(String(error)).toMatch(/cost_unit\.cost_model 0b1e2a4c-\S+ \("bad"\), markup: .*"ten"/);
+  });
+
+  describe("in a run", () => {
+    const schema = "cost_run";
+    let ds: OcpOnAwsDataset;
+    beforeAll(async () => {
+      // EC2 instances split by effective usage (cpu and memory differ), savings plan, RI, tax: markup on every cost.
+      ds = await generateOcpOnAwsDataset({
+        scenario: "cost-types",
+        out: join(workDir, "cost-types"),
+        seed: 4,
+      });
+      await createCostModelTables(client, schema);
+      await fillCostModelTables(client, schema, [
+        {
+          uuid: model(6),
+          name: "aws markup",
+          sourceType: "AWS",
+          markup: { value: "25.0000000000", unit: "percent" },
+          providers: [ds.params.awsSourceUuid],
+        },
+        {
+          uuid: model(7),
+          name: "ocp memory",
+          sourceType: "OCP",
+          distributionInfo: { distribution_type: "memory" },
+          providers: [ds.params.ocpSourceUuid],
+        },
+      ]);
+    }, 120_000);
+
+    const run = (markup: number | null, distribution: "cpu" | "memory" | null, runSchema = schema) =>
+      runOcpOnAwsJob(configFor(ds, { database: { url: server.url, schema: runSchema } }), {
+        params: { ...ds.params, markup, distribution },
+        awsEnabledKeys: ds.aws.enabledTagKeys,
+        accountAliases: ds.aws.accountAliases,
+        sharedOcpSources: sharedSources(ds, ds.params),
+        logger: quietLogger(),
+        dryRun: true,
+      });
+
+    it("takes both from the cost models when not given: rows as Koku's SQL makes them with those values", {
+      timeout: 120_000,
+    }, async () => {
+      const report = await run(null, null);
+      expect(report.params.markup).toBe(0.25);
+      expect(report.params.distribution).toBe("memory");
+      expect(report.costSettings.markup.from).toMatch(/cost model .* \("aws markup"\) of the AWS source/);
+      expect(report.costSettings.distribution.from).toMatch(
+        /cost model .* \("ocp memory"\) of the OCP source/,
+      );
+      const koku = await referenceRows(ds, runner, { ...ds.params, markup: 0.25, distribution: "memory" });
+      const same = compareRowSets(asRecords(report.rows ?? []), asRecords(koku.rows));
+      expect(same.equal, same.report).toBe(true);
+      // Not what the defaults give.
+      const defaults = await engineRows(ds, { ...ds.params, markup: 0, distribution: "cpu" });
+      expect(compareRowSets(asRecords(report.rows ?? []), asRecords(defaults)).equal).toBe(false);
+    });
+
+    it("a given value wins over the cost model, each setting on its own", { timeout: 120_000 }, async () => {
+      const report = await run(0.1, null);
+      expect(report.costSettings.markup).toEqual({
+        value: 0.1,
+        from: "given (option, environment or config file)",
+      });
+      expect(report.costSettings.distribution.value).toBe("memory");
+      const same = compareRowSets(
+        asRecords(report.rows ?? []),
+        asRecords(await engineRows(ds, { ...ds.params, markup: 0.1, distribution: "memory" })),
+      );
+      expect(same.equal, same.report).toBe(true);
+    });
+
+    it("no tables: Koku's defaults, 0 and cpu, and the report says why", { timeout: 120_000 }, async () => {
+      const report = await run(null, null, "cost_none");
+      expect(report.params.markup).toBe(0);
+      expect(report.params.distribution).toBe("cpu");
+      expect(report.costSettings.markup.from).toMatch(/^default \(schema cost_none has no cost_model/);
     });
   });
 });

@@ -91,3 +91,63 @@ export async function fillTagSummaryTables(
       [key, value],
     );
 }
+
+/** cost_models/models.py CostModel and CostModelMap (tenant schema). */
+export async function createCostModelTables(client: pg.ClientBase, schema: string): Promise<void> {
+  await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  await client.query(`CREATE TABLE ${q(schema, "cost_model")} (
+    uuid uuid PRIMARY KEY,
+    name text NOT NULL,
+    description text NOT NULL,
+    source_type varchar(50) NOT NULL,
+    created_timestamp timestamptz NOT NULL DEFAULT now(),
+    updated_timestamp timestamptz NOT NULL DEFAULT now(),
+    rates jsonb NOT NULL DEFAULT '{}',
+    markup jsonb NOT NULL DEFAULT '{}',
+    distribution text NOT NULL DEFAULT 'cpu',
+    distribution_info jsonb NOT NULL DEFAULT '{}',
+    currency text NOT NULL DEFAULT 'USD')`);
+  await client.query(`CREATE TABLE ${q(schema, "cost_model_map")} (
+    id serial PRIMARY KEY,
+    provider_uuid uuid NOT NULL,
+    cost_model_id uuid REFERENCES ${q(schema, "cost_model")} (uuid) DEFERRABLE INITIALLY DEFERRED,
+    UNIQUE (provider_uuid, cost_model_id))`);
+}
+
+export interface CostModelContent {
+  uuid: string;
+  name: string;
+  sourceType: "AWS" | "OCP";
+  markup?: unknown;
+  distributionInfo?: unknown;
+  /** Provider uuids mapped to it. */
+  providers: string[];
+}
+
+/** Replaces the tables' rows with `models`. */
+export async function fillCostModelTables(
+  client: pg.ClientBase,
+  schema: string,
+  models: CostModelContent[],
+): Promise<void> {
+  await client.query(`DELETE FROM ${q(schema, "cost_model_map")}`);
+  await client.query(`DELETE FROM ${q(schema, "cost_model")}`);
+  for (const m of models) {
+    await client.query(
+      `INSERT INTO ${q(schema, "cost_model")} (uuid, name, description, source_type, markup, distribution_info)
+       VALUES ($1, $2, '', $3, $4, $5)`,
+      [
+        m.uuid,
+        m.name,
+        m.sourceType,
+        JSON.stringify(m.markup ?? {}),
+        JSON.stringify(m.distributionInfo ?? {}),
+      ],
+    );
+    for (const provider of m.providers)
+      await client.query(
+        `INSERT INTO ${q(schema, "cost_model_map")} (provider_uuid, cost_model_id) VALUES ($1, $2)`,
+        [provider, m.uuid],
+      );
+  }
+}

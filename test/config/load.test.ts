@@ -37,8 +37,8 @@ describe("defaults", () => {
       ocpOnAws: {
         awsSourceUuid: null,
         billId: null,
-        markup: 0,
-        distribution: "cpu",
+        markup: null,
+        distribution: null,
         awsEnabledTagKeys: null,
         sharedOcpSources: [],
       },

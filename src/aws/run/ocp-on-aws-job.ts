@@ -14,15 +14,18 @@ import { openConfiguredInput } from "../../run/input.js";
 import { resolveReferenceData } from "../../run/reference-data.js";
 import { runOcpOnAws } from "../engine/ocp-on-aws-engine.js";
 import { toOcpSummaryInput } from "../engine/ocp-summary-input.js";
-import type { OcpOnAwsParams, ProjectRow } from "../model.js";
+import type { OcpOnAwsParams, OcpOnAwsRequest, ProjectRow } from "../model.js";
 import { readCurMonth } from "../parquet/cur-reader.js";
 import { readOcpUsageFacts } from "../parquet/ocp-usage.js";
 import { readAwsReference } from "../sink/aws-reference-tables.js";
+import { readCostModelSettings } from "../sink/cost-model-tables.js";
 import { writeOcpOnAwsRows } from "../sink/ocp-on-aws-writer.js";
 import { readStoredTagMatches } from "../sink/tag-summary-tables.js";
+import { type ChosenSetting, chooseCostSettings } from "./ocp-on-aws-params.js";
 
 export interface OcpOnAwsJobOptions {
-  params: OcpOnAwsParams;
+  /** markup / distribution null: from Koku's cost model of the source when the schema has one, else 0 / cpu. */
+  params: OcpOnAwsRequest;
   /** AWS enabled tag keys when the schema has no reporting_enabledtagkeys table. */
   awsEnabledKeys: string[] | null;
   /** Account aliases (reporting_awsaccountalias id and account) when the schema has no such table. */
@@ -40,7 +43,10 @@ export interface OcpOnAwsJobOptions {
 }
 
 export interface OcpOnAwsReport {
+  /** The run's parameters, markup and distribution as used. */
   params: OcpOnAwsParams;
+  /** Where markup and distribution came from: given, Koku's cost model, or the default. */
+  costSettings: { markup: ChosenSetting<number>; distribution: ChosenSetting<string> };
   /** Computed only; nothing was written. */
   dryRun: boolean;
   schema: string;
@@ -71,7 +77,7 @@ export async function runOcpOnAwsJob(
   options: OcpOnAwsJobOptions,
 ): Promise<OcpOnAwsReport> {
   const started = performance.now();
-  const { params, logger } = options;
+  const { logger } = options;
   const source = options.source ?? openConfiguredInput(config);
   const schema = resolveDatabaseSchema(config);
   // A dry run without a configured database reads no tables (and starts no embedded server).
@@ -91,6 +97,25 @@ export async function runOcpOnAwsJob(
             accountAliases: options.accountAliases ? "config" : "none",
           },
         };
+    const request = options.params;
+    const needsCostModel = request.markup === null || request.distribution === null;
+    const costModels =
+      db && needsCostModel
+        ? await readCostModelSettings(db.client, schema, {
+            awsSourceUuid: request.awsSourceUuid,
+            ocpSourceUuid: request.ocpSourceUuid,
+          })
+        : null;
+    const chosen = chooseCostSettings(
+      request,
+      costModels,
+      db ? `schema ${schema} has no cost_model / cost_model_map tables` : "no database read",
+    );
+    const { params } = chosen;
+    logger.info(
+      { markup: chosen.markup, distribution: chosen.distribution },
+      "markup and distribution (given > Koku's cost model > default)",
+    );
     const stored = db ? await readStoredTagMatches(db.client, schema) : null;
     const orgId = config.run.orgId ?? null;
     const run: RunParams = {
@@ -211,6 +236,7 @@ export async function runOcpOnAwsJob(
     const writeSeconds = (performance.now() - t) / 1000;
     return {
       params,
+      costSettings: { markup: chosen.markup, distribution: chosen.distribution },
       dryRun: options.dryRun === true,
       schema,
       database: db?.shownUrl ?? "(none: dry run)",

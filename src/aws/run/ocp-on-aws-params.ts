@@ -5,7 +5,8 @@
  */
 import { ConfigError, type ConfigIssue, UsageError } from "../../config/index.js";
 import type { AppConfig } from "../../config/schema.js";
-import type { OcpOnAwsParams } from "../model.js";
+import type { Distribution, OcpOnAwsParams, OcpOnAwsRequest } from "../model.js";
+import type { CostModelRef, CostModelSettings } from "../sink/cost-model-tables.js";
 
 export interface SharedOcpSource {
   sourceUuid: string;
@@ -20,7 +21,8 @@ export function sharedSourceFrom(text: string): SharedOcpSource {
   return { sourceUuid: match[1], clusterId: match[2], clusterAlias: match[3] ?? null };
 }
 
-export function resolveOcpOnAwsParams(config: AppConfig): OcpOnAwsParams {
+/** The run asked for by the config; markup / distribution stay null when no layer set them (cost model or default). */
+export function resolveOcpOnAwsParams(config: AppConfig): OcpOnAwsRequest {
   const { run, ocpOnAws } = config;
   const issues: ConfigIssue[] = [];
   const need = (value: unknown, key: string, hint: string) => {
@@ -62,5 +64,51 @@ export function resolveOcpOnAwsParams(config: AppConfig): OcpOnAwsParams {
     reportPeriodId: run.reportPeriodId as number,
     markup: ocpOnAws.markup,
     distribution: ocpOnAws.distribution,
+  };
+}
+
+/** A markup or distribution value and where it came from, for the run report and log. */
+export interface ChosenSetting<T> {
+  value: T;
+  from: string;
+}
+
+export interface ChosenCostSettings {
+  params: OcpOnAwsParams;
+  markup: ChosenSetting<number>;
+  distribution: ChosenSetting<Distribution>;
+}
+
+/**
+ * The rule (docs/spec-notes.md A10): a value given explicitly (option, environment or config file) wins; else Koku's
+ * cost model of the source — the AWS source's for markup, the OCP source's for distribution — when the schema has
+ * the cost-model tables and a model is mapped to the source; else Koku's default (0, cpu).
+ * `costModels` null: no tables were read; `noTablesReason` says why.
+ */
+export function chooseCostSettings(
+  request: OcpOnAwsRequest,
+  costModels: CostModelSettings | null,
+  noTablesReason: string,
+): ChosenCostSettings {
+  const fromModel = (kind: "AWS" | "OCP", ref: CostModelRef) =>
+    `cost model ${ref.uuid} ("${ref.name}") of the ${kind} source`;
+  const fallback = (kind: "AWS" | "OCP") =>
+    `default (${costModels === null ? noTablesReason : `no cost model mapped to the ${kind} source`})`;
+  const markup: ChosenSetting<number> =
+    request.markup !== null
+      ? { value: request.markup, from: "given (option, environment or config file)" }
+      : costModels?.markup
+        ? { value: costModels.markup.value, from: fromModel("AWS", costModels.markup.costModel) }
+        : { value: 0, from: fallback("AWS") };
+  const distribution: ChosenSetting<Distribution> =
+    request.distribution !== null
+      ? { value: request.distribution, from: "given (option, environment or config file)" }
+      : costModels?.distribution
+        ? { value: costModels.distribution.value, from: fromModel("OCP", costModels.distribution.costModel) }
+        : { value: "cpu", from: fallback("OCP") };
+  return {
+    params: { ...request, markup: markup.value, distribution: distribution.value },
+    markup,
+    distribution,
   };
 }

@@ -11,14 +11,14 @@ import { REPORT_TYPES } from "../../model.js";
 import { type ReferenceFiles, ReferenceRunner } from "../../reference/duckdb-reference.js";
 import { resolveReferenceData } from "../../run/reference-data.js";
 import { LocalSource } from "../../source/local.js";
-import type { OcpOnAwsParams, ProjectRow } from "../model.js";
+import type { OcpOnAwsRequest, ProjectRow } from "../model.js";
 import { type AwsReferenceResult, runAwsReference } from "../reference/aws-reference.js";
 import { type CompareResult, compareRowSets } from "../reference/compare-project.js";
 import { runOcpOnAwsJob } from "../run/ocp-on-aws-job.js";
 import { listCurFiles } from "../source/cur-layout.js";
 
 export interface VerifyOcpOnAwsOptions {
-  params: OcpOnAwsParams;
+  params: OcpOnAwsRequest;
   awsEnabledKeys: string[] | null;
   accountAliases?: { id: number; account_id: string }[];
   sharedOcpSources?: { sourceUuid: string; clusterId: string; clusterAlias: string | null }[];
@@ -63,7 +63,8 @@ export async function verifyOcpOnAws(
   const source = new LocalSource(config.input);
   const runner = await ReferenceRunner.create();
   try {
-    const p = o.params;
+    // Markup and distribution as the engine's run chose them (given, cost model or default).
+    const p = engineReport.params;
     const clusters = [
       {
         sourceUuid: p.ocpSourceUuid,

@@ -89,11 +89,11 @@ export function addOcpOnAwsRunOptions(command: Command): Command {
     .option("--report-period-id <n>", "Koku's OCP report period id")
     .option(
       "--markup <fraction>",
-      "markup as a fraction of cost (0.1 = 10 %; Koku: AWS cost model markup / 100; default 0)",
+      "markup as a fraction of cost (0.1 = 10 %); default: the AWS source's Koku cost model markup % / 100 when the schema has one, else 0",
     )
     .option(
       "--distribution <cpu|memory>",
-      "how instance cost is split over pods (Koku: the OCP cost model's; default cpu)",
+      "how instance cost is split over pods; default: the OCP source's Koku cost model distribution_type when the schema has one, else cpu",
     )
     .option(
       "--aws-enabled-tag-keys <k1,k2>",
@@ -225,6 +225,7 @@ function formatReport(r: Omit<Awaited<ReturnType<typeof runOcpOnAwsJob>>, "rows"
   return [
     `OCP on AWS  ${r.params.awsSourceUuid} → cluster ${r.params.clusterId}  ${r.params.startDate}..${r.params.endDate}  (${r.schema})`,
     `  CUR: ${r.curFiles} files, ${r.curRows} rows; ${r.awsRowsInRange} daily rows in range, ${r.resourceMatchedRows} resource-matched, ${r.tagMatchedRows} tag-matched`,
+    `  markup ${r.costSettings.markup.value} from ${r.costSettings.markup.from}; distribution ${r.costSettings.distribution.value} from ${r.costSettings.distribution.from}`,
     `  OCP summary rows used: ${r.ocpSummaryRows}; matched tags: ${r.matchedTags.length ? r.matchedTags.join(" ") : "none"} (from ${r.matchedTagsSources.join(", ")})`,
     r.dryRun
       ? `  project rows: ${r.projectRows} computed (dry run: nothing written)`
