@@ -85,8 +85,9 @@ export function ocpOnAwsPayloadOverrides(job: OcpOnAwsJobPayload): ConfigOverrid
     ocpOnAws: {
       awsSourceUuid: job.awsSourceUuid,
       billId: String(job.billId),
-      markup: job.markup === undefined ? undefined : String(job.markup),
-      distribution: job.distribution,
+      // absent: explicitly unset (null), so Koku's cost model (else 0 / cpu) decides, not the worker's own settings
+      markup: job.markup === undefined ? null : String(job.markup),
+      distribution: job.distribution ?? null,
       awsEnabledTagKeys: job.awsEnabledTagKeys,
       sharedOcpSources: job.sharedOcpSources,
     },

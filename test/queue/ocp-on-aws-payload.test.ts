@@ -116,6 +116,15 @@ describe("OCP-on-AWS job payload", () => {
       distribution: "memory",
     });
   });
+
+  it("a job without markup / distribution leaves them to Koku's cost model, whatever the worker's env says", () => {
+    const config = loadConfig({
+      env: { OCP_AGG_AWS_MARKUP: "0.3", OCP_AGG_AWS_DISTRIBUTION: "memory" },
+      overrides: queuedOverrides(parseQueuedJobPayload(BASE)),
+    });
+    const params = resolveOcpOnAwsParams(config);
+    expect([params.markup, params.distribution]).toEqual([null, null]);
+  });
 });
 
 describe("submit-ocp-on-aws", () => {
@@ -139,7 +148,7 @@ describe("submit-ocp-on-aws", () => {
       {
         ...BASE,
         markup: 0.05,
-        distribution: "cpu",
+        // not given: the worker's run takes it from Koku's cost model, else cpu (A10)
         input: "/data/koku",
       },
     ]);

@@ -46,9 +46,10 @@ function sharedFields(config: AppConfig, options: SubmitOcpOnAwsCliOptions): Rec
     clusterAlias: run.clusterAlias ?? undefined,
     billId: ocpOnAws.billId ?? undefined,
     reportPeriodId: run.reportPeriodId ?? undefined,
-    // markup and distribution as resolved here (options, env, file, defaults): the job says how it is priced
-    markup: ocpOnAws.markup,
-    distribution: ocpOnAws.distribution,
+    // markup and distribution when given here (options, env, file); unset, the worker's run takes them from Koku's
+    // cost model of the source when the schema has one, else 0 / cpu (docs/spec-notes.md A10)
+    markup: ocpOnAws.markup ?? undefined,
+    distribution: ocpOnAws.distribution ?? undefined,
     awsEnabledTagKeys: ocpOnAws.awsEnabledTagKeys ?? undefined,
     sharedOcpSources: ocpOnAws.sharedOcpSources.length > 0 ? ocpOnAws.sharedOcpSources : undefined,
     input: config.input ?? undefined,
