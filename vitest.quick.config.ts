@@ -22,6 +22,7 @@ export const SLOW_TESTS = [
   "test/sink/embedded.test.ts", // embedded cluster lifecycle: initdb, restarts, version changes
   "test/reference/steps-differential.test.ts", // inventory and GPU rows, engine vs DuckDB, on scenarios
   "test/reference/vm-differential.test.ts", // VM rows, engine in PostgreSQL vs DuckDB, scenarios x flavors x re-runs
+  "test/reference/vm-inputs-property.test.ts", // randomized VM inputs through engine and DuckDB
   "test/aws/differential.test.ts", // OCP-on-AWS engine vs DuckDB on every generated scenario
 ];
 

@@ -26,6 +26,8 @@ const TEXT_COLUMNS = new Set([
   "csi_volume_handle",
   "node_labels",
   "namespace_labels",
+  "vm_name",
+  "vm_persistentvolumeclaim_name",
 ]);
 
 /** Writes `rows` to `path`; column types follow Koku's schema by name (so all-null columns keep their type). */
