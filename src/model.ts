@@ -209,11 +209,16 @@ export const SUMMARY_COLUMNS = [
 
 export type SummaryColumn = (typeof SUMMARY_COLUMNS)[number];
 
+/** The usage and capacity measures of a summary row (core/GiB hours, cores, GiB, GiB months), in column order. */
+export const SUMMARY_MEASURE_COLUMNS: readonly SummaryColumn[] = SUMMARY_COLUMNS.filter((c) =>
+  /_(hours|cores|gigabytes?|months)$/.test(c),
+);
+
 /** The summary columns holding numbers (integers or doubles); the rest are text, dates and JSON text. */
 export const NUMERIC_SUMMARY_COLUMNS: ReadonlySet<SummaryColumn> = new Set<SummaryColumn>([
   "report_period_id",
   "cost_category_id",
-  ...SUMMARY_COLUMNS.filter((c) => /_(hours|cores|gigabytes?|months)$/.test(c)),
+  ...SUMMARY_MEASURE_COLUMNS,
 ]);
 
 /**

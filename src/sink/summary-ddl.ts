@@ -14,7 +14,7 @@ export const SUMMARY_TABLE = "reporting_ocpusagelineitem_daily_summary";
 const NUMERIC = "numeric(33,15)";
 
 /** [name, SQL type]; nullable unless the type says otherwise. Order follows Koku's table. */
-export const SUMMARY_TABLE_COLUMNS: readonly (readonly [string, string])[] = [
+export const SUMMARY_TABLE_COLUMNS = [
   // Koku generates uuids in Python; the default lets COPY leave the column out.
   ["uuid", "uuid NOT NULL DEFAULT gen_random_uuid()"],
   ["cluster_id", "varchar(50)"],
@@ -77,7 +77,10 @@ export const SUMMARY_TABLE_COLUMNS: readonly (readonly [string, string])[] = [
   ["infrastructure_data_in_gigabytes", NUMERIC],
   ["infrastructure_data_out_gigabytes", NUMERIC],
   ["cost_model_gpu_cost", NUMERIC],
-];
+] as const satisfies readonly (readonly [string, string])[];
+
+/** A column of Koku's daily summary table (statements naming columns are checked against it when compiled). */
+export type SummaryTableColumn = (typeof SUMMARY_TABLE_COLUMNS)[number][0];
 
 /** Koku's index names and definitions (model Meta.indexes): [name, method, column, operator class]. */
 const SUMMARY_INDEXES: readonly (readonly [string, "btree" | "gin", string, string | null])[] = [
