@@ -165,6 +165,11 @@ export interface SummaryRow {
   source_uuid: string;
   infrastructure_usage_cost: string | null;
   cost_category_id: number | null;
+  /**
+   * Storage rows' CSI volume handle (a grouping key, spec §3): a column of Koku's Hive copy of the table only,
+   * so it is not in SUMMARY_COLUMNS and not written to PostgreSQL; null on Pod rows.
+   */
+  csi_volume_handle: string | null;
 }
 
 /** Column order of SummaryRow as written (and as in the sample fixtures' expected CSV files). */

@@ -71,6 +71,7 @@ export function baseRow(run: RunParams, dataSource: "Pod" | "Storage", day: numb
     source_uuid: run.sourceUuid,
     infrastructure_usage_cost: INFRASTRUCTURE_USAGE_COST,
     cost_category_id: null,
+    csi_volume_handle: null,
   };
 }
 

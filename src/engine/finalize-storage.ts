@@ -187,6 +187,7 @@ function storageRows(
     row.persistentvolumeclaim = ctx.interner.text(out.keyOf(o, 4));
     row.persistentvolume = ctx.interner.text(out.keyOf(o, 5));
     row.storageclass = ctx.interner.text(out.keyOf(o, 6));
+    row.csi_volume_handle = ctx.interner.text(out.keyOf(o, 7));
     row.volume_labels = labels;
     row.all_labels = labels ?? "{}";
     row.persistentvolumeclaim_capacity_gigabyte = mul(capacity.get(o), GIB);

@@ -12,7 +12,7 @@ import { loadConfig } from "../../src/config/index.js";
 import { loadDatasetParams } from "../../src/generate/params-file.js";
 import { datasetOverrides } from "../../src/run/dataset-config.js";
 import { runAggregateJob } from "../../src/run/job.js";
-import { listDayPartitions } from "../../src/sink/summary-parquet.js";
+import { listDayPartitions, SUMMARY_PARQUET_COLUMNS } from "../../src/sink/summary-parquet.js";
 import { compareRowSets } from "../../src/verify/compare.js";
 import { startTestPostgres, type TestPostgres } from "../helpers/postgres.js";
 import {
@@ -25,6 +25,17 @@ import {
 
 const SAMPLE = join(import.meta.dirname, "..", "fixtures", "koku-samples", "sample-random");
 const params = loadDatasetParams(SAMPLE);
+const STORAGE_INPUT = join(
+  SAMPLE,
+  "data",
+  "parquet",
+  "daily",
+  "*",
+  "OCP",
+  "storage_usage",
+  "**",
+  "*.parquet",
+);
 const source = params.run.sourceUuid;
 const logger = createLogger({ level: "error", format: "json" });
 const schema = "org_pq";
@@ -84,15 +95,11 @@ describe("Parquet copy of the summary", () => {
     const types = Object.fromEntries(
       (await duck(`DESCRIBE SELECT * FROM ${files()}`)).map((r) => [r.column_name, r.column_type]),
     );
-    expect(types).toMatchObject({
-      uuid: "VARCHAR",
-      report_period_id: "INTEGER",
-      usage_start: "DATE",
-      pod_labels: "VARCHAR",
-      pod_usage_cpu_core_hours: "DOUBLE",
-      cost_category_id: "INTEGER",
-      csi_volume_handle: "VARCHAR",
-    });
+    const duckType = { varchar: "VARCHAR", int: "INTEGER", date: "DATE", double: "DOUBLE" } as const;
+    expect(types).toMatchObject(
+      Object.fromEntries(SUMMARY_PARQUET_COLUMNS.map((c) => [c.name, duckType[c.kind]])),
+    );
+    expect(Object.keys(types)).toHaveLength(SUMMARY_PARQUET_COLUMNS.length + 4); // + source, year, month, day
     const partitions = await duck(
       `SELECT DISTINCT source::varchar AS source, year::varchar AS year, month::varchar AS month,
               day::varchar AS day, usage_start::varchar AS usage_start FROM ${files()} ORDER BY day`,
@@ -103,6 +110,38 @@ describe("Parquet copy of the summary", () => {
     ]);
 
     await expectCopyEqualsPostgres();
+  });
+
+  it("Storage rows carry the input's CSI volume handle, as Koku's Trino statement writes it (Pod rows none)", async () => {
+    // Koku groups storage rows by csi_volume_handle and writes it: the copy's (day, claim, volume, handle)
+    // are exactly the input's distinct ones in the range.
+    const key = (cols: string) =>
+      `concat_ws('|', ${cols
+        .split(",")
+        .map((c) => `coalesce(${c}::varchar, '<null>')`)
+        .join(", ")})`;
+    const columns =
+      "usage_start, namespace, persistentvolumeclaim, persistentvolume, storageclass, csi_volume_handle";
+    const copied = await duck(
+      `SELECT DISTINCT ${key(columns)} AS k FROM ${files()} WHERE data_source = 'Storage' ORDER BY k`,
+    );
+    const input = await duck(
+      `SELECT DISTINCT ${key(columns.replace("usage_start", "date(interval_start)"))} AS k
+         FROM read_parquet('${STORAGE_INPUT}') WHERE date(interval_start) BETWEEN '2025-06-10' AND '2025-06-11'
+        ORDER BY k`,
+    );
+    expect(copied.length).toBeGreaterThan(10);
+    expect(copied).toEqual(input);
+    expect(
+      await duck(
+        `SELECT count(*)::int AS n FROM ${files()} WHERE data_source = 'Storage' AND csi_volume_handle IS NULL`,
+      ),
+    ).toEqual([{ n: 0 }]);
+    expect(
+      await duck(
+        `SELECT count(*)::int AS n FROM ${files()} WHERE data_source = 'Pod' AND csi_volume_handle IS NOT NULL`,
+      ),
+    ).toEqual([{ n: 0 }]);
   });
 
   it("a re-run over one day replaces that day's partition only", async () => {

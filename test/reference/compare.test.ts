@@ -40,6 +40,7 @@ function podRow(overrides: Partial<SummaryRow> = {}): SummaryRow {
     source_uuid: "u",
     infrastructure_usage_cost: '{"cpu": 0.000000000, "memory": 0.000000000, "storage": 0.000000000}',
     cost_category_id: null,
+    csi_volume_handle: null,
     ...overrides,
   };
 }

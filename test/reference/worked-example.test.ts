@@ -121,6 +121,7 @@ const BASE: Omit<SummaryRow, "namespace" | "node" | "resource_id"> = {
   source_uuid: "00000000-0000-0000-0000-000000000001",
   infrastructure_usage_cost: null,
   cost_category_id: null,
+  csi_volume_handle: null,
 };
 
 function podRow(node: string, resource: string, labels: string, v: number[], cap: number[]): SummaryRow {

@@ -42,6 +42,7 @@ export function podRow(overrides: Partial<SummaryRow> = {}): SummaryRow {
     source_uuid: SOURCE_A,
     infrastructure_usage_cost: null,
     cost_category_id: null,
+    csi_volume_handle: null,
     ...overrides,
   };
 }
