@@ -3,47 +3,24 @@
  * a re-run over another day range updating in place (nothing deleted), Koku's fill-if-empty rules on rows
  * changed by hand, and the all-or-nothing run transaction.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../../src/cli/logger.js";
-import { loadConfig } from "../../src/config/index.js";
-import type { AppConfig } from "../../src/config/schema.js";
-import { type GenerateResult, generateDataset } from "../../src/generate/index.js";
-import { datasetOverrides } from "../../src/run/dataset-config.js";
-import { runAggregateJob } from "../../src/run/job.js";
-import { startTestPostgres, type TestPostgres } from "../helpers/postgres.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { GenerateResult } from "../../src/generate/index.js";
+import { type RunOptions, useStepDatabase } from "./support/step-database.js";
 
-const logger = createLogger({ level: "error", format: "json" });
 const schema = "org_inv";
-
-let db: TestPostgres;
-let client: pg.Client;
-let workDir: string;
+const env = useStepDatabase("ocp-inventory-");
 let dataset: GenerateResult;
 
-function configFor(
-  extra: { startDate?: string; endDate?: string; clusterAlias?: string; input?: string } = {},
-) {
-  const base = datasetOverrides(dataset.params, extra.input ?? dataset.dir);
-  return loadConfig({
-    env: {},
-    overrides: {
-      ...base,
-      run: {
-        ...base.run,
-        ...(extra.startDate ? { startDate: extra.startDate, endDate: extra.endDate } : {}),
-        ...(extra.clusterAlias ? { clusterAlias: extra.clusterAlias } : {}),
-      },
-      database: { url: db.url, schema },
-    },
-  }) as AppConfig;
-}
+beforeAll(async () => {
+  dataset = await env.generate("inventory");
+});
+
+const configFor = (extra: Omit<RunOptions, "schema"> = {}) => env.config(dataset, { ...extra, schema });
 
 async function rows(sql: string): Promise<Record<string, unknown>[]> {
-  return (await client.query(sql)).rows;
+  return (await env.client.query(sql)).rows;
 }
 
 async function nodes() {
@@ -53,23 +30,9 @@ async function nodes() {
   );
 }
 
-beforeAll(async () => {
-  workDir = mkdtempSync(join(tmpdir(), "ocp-inventory-"));
-  dataset = await generateDataset({ out: join(workDir, "inventory"), scenario: "inventory" });
-  db = await startTestPostgres();
-  client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-});
-
-afterAll(async () => {
-  await client?.end();
-  await db?.stop();
-  rmSync(workDir, { recursive: true, force: true });
-});
-
 describe("inventory step", () => {
   it("creates Koku's four tables with the run's clusters, nodes, PVCs and projects", async () => {
-    const report = await runAggregateJob(configFor(), { logger });
+    const report = await env.run(configFor());
     expect(report.tables.reporting_ocp_clusters).toEqual({ inserted: 1, updated: 0, deleted: 0 });
     expect(report.tables.reporting_ocp_nodes).toEqual({ inserted: 4, updated: 0 });
 
@@ -130,16 +93,16 @@ describe("inventory step", () => {
 
   it("a re-run over another day range adds what is new and keeps the rest, filling empty roles", async () => {
     // Emptied by hand (Koku fills a row whose role OR architecture is empty, overwriting both).
-    await client.query(
+    await env.client.query(
       `UPDATE ${schema}.reporting_ocp_nodes SET architecture = NULL, node_role = 'custom' WHERE node = 'worker-0'`,
     );
-    await client.query(`UPDATE ${schema}.reporting_ocp_nodes SET node_role = 'kept' WHERE node = 'arm-0'`);
-    await client.query(
+    await env.client.query(
+      `UPDATE ${schema}.reporting_ocp_nodes SET node_role = 'kept' WHERE node = 'arm-0'`,
+    );
+    await env.client.query(
       `UPDATE ${schema}.reporting_ocp_pvcs SET csi_volume_handle = NULL WHERE persistent_volume = 'pv-scratch'`,
     );
-    const report = await runAggregateJob(configFor({ startDate: "2025-10-03", endDate: "2025-10-04" }), {
-      logger,
-    });
+    const report = await env.run(configFor({ startDate: "2025-10-03", endDate: "2025-10-04" }));
     expect(report.tables.reporting_ocp_clusters).toEqual({ inserted: 0, updated: 0, deleted: 0 });
     expect(report.tables.reporting_ocp_nodes).toEqual({ inserted: 1, updated: 1 });
     const after = await nodes();
@@ -167,10 +130,10 @@ describe("inventory step", () => {
   });
 
   it("a changed capacity adds a node row; a new alias updates the cluster row in place", async () => {
-    await client.query(
+    await env.client.query(
       `UPDATE ${schema}.reporting_ocp_nodes SET node_capacity_cpu_cores = 99 WHERE node = 'master-0'`,
     );
-    const report = await runAggregateJob(configFor({ clusterAlias: "Renamed" }), { logger });
+    const report = await env.run(configFor({ clusterAlias: "Renamed" }));
     expect(report.tables.reporting_ocp_clusters).toEqual({ inserted: 0, updated: 1, deleted: 0 });
     expect(report.tables.reporting_ocp_nodes).toEqual({ inserted: 1, updated: 0 });
     expect((await nodes()).filter((n) => n.node === "master-0").map((n) => n.cpu)).toEqual(["8.00", "99.00"]);
@@ -181,15 +144,15 @@ describe("inventory step", () => {
 
   it("several cluster rows of the source: those with another alias go, with their nodes", async () => {
     const stray = "00000000-0000-0000-0000-000000000001";
-    await client.query(
+    await env.client.query(
       `INSERT INTO ${schema}.reporting_ocp_clusters VALUES ($1, 'old-id', 'Old alias', $2)`,
       [stray, dataset.params.run.sourceUuid],
     );
-    await client.query(
+    await env.client.query(
       `INSERT INTO ${schema}.reporting_ocp_nodes VALUES (gen_random_uuid(), 'ghost', NULL, 1, $1, 'worker', NULL)`,
       [stray],
     );
-    const report = await runAggregateJob(configFor({ clusterAlias: "Renamed" }), { logger });
+    const report = await env.run(configFor({ clusterAlias: "Renamed" }));
     expect(report.tables.reporting_ocp_clusters).toEqual({ inserted: 0, updated: 0, deleted: 1 });
     expect(
       await rows(`SELECT count(*)::int AS n FROM ${schema}.reporting_ocp_nodes WHERE node = 'ghost'`),
@@ -199,8 +162,7 @@ describe("inventory step", () => {
 
   it("a run that fails later leaves the inventory as it was (one transaction)", async () => {
     const before = await nodes();
-    const broken = join(workDir, "broken");
-    const copy = await generateDataset({ out: broken, scenario: "inventory" });
+    const copy = await env.generate("inventory", "broken");
     const podDir = join(
       copy.dir,
       "data/parquet/org1234567/OCP/pod_usage",
@@ -208,22 +170,20 @@ describe("inventory step", () => {
       "year=2025/month=10",
     );
     writeFileSync(join(podDir, "zzzz_corrupt.parquet"), Buffer.from("PAR1 not parquet PAR1"));
-    await client.query(`DELETE FROM ${schema}.reporting_ocp_nodes WHERE node = 'late-0'`);
+    await env.client.query(`DELETE FROM ${schema}.reporting_ocp_nodes WHERE node = 'late-0'`);
     const withoutLate = await nodes();
     await expect(
-      runAggregateJob(configFor({ input: copy.dir, startDate: "2025-10-03", endDate: "2025-10-04" }), {
-        logger,
-      }),
+      env.run(configFor({ input: copy.dir, startDate: "2025-10-03", endDate: "2025-10-04" })),
     ).rejects.toThrow(/zzzz_corrupt\.parquet/);
     expect(await nodes()).toEqual(withoutLate);
     expect(withoutLate.length).toBe(before.length - 1);
   });
 
   it("--steps summary leaves the inventory alone; --steps inventory leaves the summary alone", async () => {
-    await client.query(`DELETE FROM ${schema}.reporting_ocp_projects WHERE project = 'batch'`);
+    await env.client.query(`DELETE FROM ${schema}.reporting_ocp_projects WHERE project = 'batch'`);
     const summaryOnly = configFor({ startDate: "2025-10-03", endDate: "2025-10-04" });
     summaryOnly.run.steps = ["summary"];
-    const a = await runAggregateJob(summaryOnly, { logger });
+    const a = await env.run(summaryOnly);
     expect(a.tables).toEqual({});
     expect(a.outputRows.total).toBeGreaterThan(0);
     expect(
@@ -234,7 +194,7 @@ describe("inventory step", () => {
     );
     const inventoryOnly = configFor({ startDate: "2025-10-03", endDate: "2025-10-04" });
     inventoryOnly.run.steps = ["inventory"];
-    const b = await runAggregateJob(inventoryOnly, { logger });
+    const b = await env.run(inventoryOnly);
     expect(b.outputRows.total).toBe(0);
     expect(b.deletedRows).toBe(0);
     expect(b.tables.reporting_ocp_projects).toEqual({ inserted: 1 });

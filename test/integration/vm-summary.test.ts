@@ -3,53 +3,19 @@
  * with a vm_usage report (the VMs of the report's latest instant) and without (Koku's pod fallback: the VM pods
  * of the second most recent day), re-runs replacing the rows, and Koku's 5-day chunks.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../../src/cli/logger.js";
-import { loadConfig } from "../../src/config/index.js";
-import { generateDataset } from "../../src/generate/index.js";
-import { datasetOverrides } from "../../src/run/dataset-config.js";
-import { runAggregateJob } from "../../src/run/job.js";
+import { describe, expect, it } from "vitest";
 import { kokuDateChunks } from "../../src/sink/vm-summary-table.js";
-import { startTestPostgres, type TestPostgres } from "../helpers/postgres.js";
+import { useStepDatabase } from "./support/step-database.js";
 
-const logger = createLogger({ level: "error", format: "json" });
-
-let db: TestPostgres;
-let client: pg.Client;
-let workDir: string;
-
-beforeAll(async () => {
-  workDir = mkdtempSync(join(tmpdir(), "ocp-vm-"));
-  db = await startTestPostgres();
-  client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-});
-
-afterAll(async () => {
-  await client?.end();
-  await db?.stop();
-  rmSync(workDir, { recursive: true, force: true });
-});
+const env = useStepDatabase("ocp-vm-");
 
 async function runScenario(scenario: string, schema: string) {
-  const generated = await generateDataset({
-    out: join(workDir, `${scenario}-${schema}`),
-    scenario,
-    overwrite: true,
-  });
-  const config = loadConfig({
-    env: {},
-    overrides: { ...datasetOverrides(generated.params, generated.dir), database: { url: db.url, schema } },
-  });
-  return { generated, config };
+  const generated = await env.generate(scenario, `${scenario}-${schema}`);
+  return { generated, config: env.config(generated, { schema }) };
 }
 
 async function vmRows(schema: string) {
-  const result = await client.query(
+  const result = await env.client.query(
     `SELECT usage_start::text, usage_end::text, namespace, node, vm_name, persistentvolumeclaim AS pvc,
             pod_labels, resource_ids, round(persistentvolumeclaim_capacity_gigabyte_months, 9)::float AS cap,
             round(persistentvolumeclaim_usage_gigabyte_months, 9)::float AS usage, storageclass,
@@ -66,7 +32,7 @@ const month = (gib: number) => Math.round((gib / 31) * 1e9) / 1e9;
 describe("VM step", () => {
   it("with a vm_usage report: one Storage row per VM disk, the report's last instant decides the VMs", async () => {
     const { config } = await runScenario("kubevirt-vms", "org_vm_r");
-    const report = await runAggregateJob(config, { logger });
+    const report = await env.run(config);
     expect(report.tables.reporting_ocp_vm_summary_p).toEqual({ deleted: 0, inserted: 3 });
     const rows = await vmRows("org_vm_r");
     expect(rows).toEqual([
@@ -89,14 +55,14 @@ describe("VM step", () => {
       // the largest daily usage (25 GiB on 10-02), not the sum
       expect.objectContaining({ vm_name: "win11", pvc: "win11-rootdisk", cap: month(60), usage: month(25) }),
     ]);
-    const again = await runAggregateJob(config, { logger });
+    const again = await env.run(config);
     expect(again.tables.reporting_ocp_vm_summary_p).toEqual({ deleted: 3, inserted: 3 });
     expect(await vmRows("org_vm_r")).toEqual(rows);
   });
 
   it("without vm_usage: the VM pods of the second most recent day (old-vm counts, it ran on 10-02)", async () => {
     const { config } = await runScenario("kubevirt-vms-pods-only", "org_vm_p");
-    await runAggregateJob(config, { logger });
+    await env.run(config);
     const rows = await vmRows("org_vm_p");
     expect(rows.map((r) => [r.vm_name, r.pvc, r.namespace, r.node])).toEqual([
       ["old-vm", "old-vm-rootdisk", "legacy", "node-b"],
@@ -125,7 +91,7 @@ describe("VM step", () => {
 
     const { config } = await runScenario("kubevirt-vms", "org_vm_r");
     config.run.steps = ["summary"];
-    const report = await runAggregateJob(config, { logger });
+    const report = await env.run(config);
     expect(report.tables.reporting_ocp_vm_summary_p).toBeUndefined();
     expect((await vmRows("org_vm_r")).length).toBe(3);
   });

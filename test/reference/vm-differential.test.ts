@@ -4,14 +4,8 @@
  * on the KubeVirt scenarios with and without a vm_usage report, both renderings: a first run, then a re-run over
  * another range (crossing one of Koku's 5-day chunks), which replaces only the rows that start in that range.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../../src/cli/logger.js";
-import { loadConfig } from "../../src/config/index.js";
-import { type GenerateResult as GeneratedDataset, generateDataset } from "../../src/generate/index.js";
+import { describe, expect, it } from "vitest";
+import type { GenerateResult as GeneratedDataset } from "../../src/generate/index.js";
 import type { KokuSqlFlavor } from "../../src/model.js";
 import { runReference } from "../../src/reference/duckdb-reference.js";
 import { addReferenceFile, type ReferenceFiles } from "../../src/reference/load-inputs.js";
@@ -20,30 +14,11 @@ import {
   type VmSummaryReferenceRow,
   vmReferenceFiles,
 } from "../../src/reference/vm-reference.js";
-import { datasetOverrides } from "../../src/run/dataset-config.js";
-import { runAggregateJob } from "../../src/run/job.js";
 import { LocalSource } from "../../src/source/local.js";
 import { compareVmRows, type VmRowRecord } from "../../src/verify/compare-vm.js";
-import { startTestPostgres, type TestPostgres } from "../helpers/postgres.js";
+import { useStepDatabase } from "../integration/support/step-database.js";
 
-const logger = createLogger({ level: "error", format: "json" });
-
-let db: TestPostgres;
-let client: pg.Client;
-let workDir: string;
-
-beforeAll(async () => {
-  workDir = mkdtempSync(join(tmpdir(), "ref-vm-"));
-  db = await startTestPostgres();
-  client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-});
-
-afterAll(async () => {
-  await client?.end();
-  await db?.stop();
-  rmSync(workDir, { recursive: true, force: true });
-});
+const env = useStepDatabase("ref-vm-");
 
 async function runFiles(generated: GeneratedDataset): Promise<ReferenceFiles> {
   const { run } = generated.params;
@@ -89,7 +64,7 @@ async function expectedRows(
 
 async function engineRows(schema: string): Promise<VmRowRecord[]> {
   const numeric = (c: string) => `${c}::float8 AS ${c}`;
-  const result = await client.query(
+  const result = await env.client.query(
     `SELECT usage_start::text, usage_end::text, cluster_id, cluster_alias, namespace, node, vm_name,
             persistentvolumeclaim, storageclass, pod_labels::text AS pod_labels, resource_ids::text[] AS resource_ids,
             ${[
@@ -126,19 +101,11 @@ describe("VM rows: engine (PostgreSQL) vs the DuckDB rendering of Koku's VM quer
       it(`${scenario} (${kokuSql}): first run, then a re-run over ${RERUN.startDate}..${RERUN.endDate}`, {
         timeout: 120_000,
       }, async () => {
-        const generated = await generateDataset({ out: join(workDir, `${scenario}-${kokuSql}`), scenario });
+        const generated = await env.generate(scenario, `${scenario}-${kokuSql}`);
         const files = await runFiles(generated);
         const schema = `vm_${scenario.replaceAll("-", "_")}_${kokuSql}`;
-        const config = loadConfig({
-          env: {},
-          overrides: {
-            ...datasetOverrides(generated.params, generated.dir),
-            database: { url: db.url, schema },
-          },
-        });
-        config.run.kokuSql = kokuSql;
-
-        await runAggregateJob(config, { logger });
+        const config = env.config(generated, { schema, kokuSql });
+        await env.run(config);
         const { run } = generated.params;
         const first = await expectedRows(generated, files, kokuSql, run);
         expect(first.tmpSource).toBe(tmpSource);
@@ -158,7 +125,7 @@ describe("VM rows: engine (PostgreSQL) vs the DuckDB rendering of Koku's VM quer
         // the new range's rows; rows of the first run that start before it stay.
         config.run.startDate = RERUN.startDate;
         config.run.endDate = RERUN.endDate;
-        await runAggregateJob(config, { logger });
+        await env.run(config);
         const second = await expectedRows(generated, files, kokuSql, RERUN);
         const kept = first.rows.filter(
           (r) => r.usage_start < RERUN.startDate || r.usage_start > RERUN.endDate,
