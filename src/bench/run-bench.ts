@@ -15,6 +15,7 @@ import { type DatasetRequest, type PreparedDataset, prepareDataset } from "./dat
 import { gitState, machineInfo } from "./machine.js";
 import { benchMarkdown } from "./markdown.js";
 import { childScripts, distDir, measureDuckdb } from "./measure.js";
+import { describeOcpOnAwsRun, OcpOnAwsBenchLine, ocpOnAwsMarkdown } from "./ocp-on-aws.js";
 import { type BenchProgress, silentProgress } from "./progress.js";
 import {
   BENCH_SCHEMA_VERSION,
@@ -54,6 +55,8 @@ export interface BenchOptions {
   repoDir?: string;
   /** Also the engine alone, without a database, per scale (default true). */
   engineOnly?: boolean;
+  /** Also the OCP-on-AWS line on these scales (ocp-on-aws.ts); default none. */
+  ocpOnAwsScales?: ScalePreset[];
   /** Stop the database and exit on SIGINT/SIGTERM (the CLI); tests leave signals alone. */
   handleSignals?: boolean;
 }
@@ -137,6 +140,9 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
     );
   }
 
+  const ocpOnAws = new OcpOnAwsBenchLine(options.ocpOnAwsScales ?? [], options.cacheDir);
+  await ocpOnAws.prepare((message) => progress.note(message));
+
   const configDir = mkdtempSync(join(tmpdir(), "ocp-aggregator-bench-config-"));
   const snapshot = snapshotDist(distDir());
   const scripts = childScripts(snapshot.dir);
@@ -186,12 +192,13 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
     datasets: benchDatasets,
     runs,
     summary: summarize(benchDatasets, runs),
+    ocpOnAws: ocpOnAws.section(),
   });
 
   try {
     const configs = new Map<string, string>();
     for (const dataset of datasets.values()) configs.set(dataset.id, writeBenchConfig(configDir, dataset));
-    progress.start(tasks.length * options.runs);
+    progress.start((tasks.length + ocpOnAws.taskCount) * options.runs);
     for (const task of tasks) {
       if (interrupted) break;
       const dataset = datasets.get(`${task.dataset.scale}|${task.dataset.variant}`) as PreparedDataset;
@@ -229,6 +236,19 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
         writeFileSync(files.json, `${JSON.stringify(document(), null, 2)}\n`);
       }
     }
+    await ocpOnAws.measure({
+      runs: options.runs,
+      configDir,
+      database,
+      scripts,
+      nodeFlags: options.engineNodeFlags,
+      stopped: () => interrupted !== null,
+      begin: (label) => progress.begin(label),
+      onRun: (run) => {
+        progress.finish(describeOcpOnAwsRun(run));
+        writeFileSync(files.json, `${JSON.stringify(document(), null, 2)}\n`);
+      },
+    });
   } finally {
     progress.stop();
     await database
@@ -242,7 +262,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
 
   const bench = document();
   writeFileSync(files.json, `${JSON.stringify(bench, null, 2)}\n`);
-  writeFileSync(files.markdown, benchMarkdown(bench));
+  writeFileSync(files.markdown, benchMarkdown(bench) + ocpOnAwsMarkdown(bench.ocpOnAws));
   const commit = bench.git.commit ? ` · ${bench.git.commit.slice(0, 8)}` : "";
   writeFileSync(
     files.svg,

@@ -4,6 +4,7 @@
  * docs/benchmarks.md describes every field in words.
  */
 import { z } from "zod";
+import { ocpOnAwsSectionSchema } from "./ocp-on-aws-schema.js";
 
 export const BENCH_SCHEMA_VERSION = "ocp-aggregator-bench/1";
 
@@ -161,6 +162,8 @@ export const benchFileSchema = z.object({
   datasets: z.array(datasetSchema),
   runs: z.array(runSchema),
   summary: z.array(summarySchema),
+  /** The OCP-on-AWS line (`bench --ocp-on-aws`); absent when not asked for (ocp-on-aws-schema.ts). */
+  ocpOnAws: ocpOnAwsSectionSchema.optional(),
 });
 
 export type BenchPhases = z.infer<typeof phases>;

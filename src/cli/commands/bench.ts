@@ -22,6 +22,7 @@ interface BenchCliOptions {
   variants?: boolean;
   variantScale: string;
   cpuProfDir?: string;
+  ocpOnAws?: string;
 }
 
 const MODES: readonly BenchMode[] = ["streaming", "in-memory"];
@@ -78,7 +79,11 @@ export function registerBenchCommand(program: Command): void {
     .description(
       "measure throughput and peak memory per scale and mode (each run a fresh child process), beside DuckDB on the same files; writes bench.json, bench.md, bench.svg",
     )
-    .option("--scales <list>", "dataset sizes (20k, 100k, 1m, 5m, 20m input rows)", "100k,1m,5m,20m")
+    .option(
+      "--scales <list>",
+      "dataset sizes (20k, 100k, 1m, 5m, 20m input rows); none: only --ocp-on-aws",
+      "100k,1m,5m,20m",
+    )
     .option("--modes <list>", "engine modes", "streaming,in-memory")
     .option("--runs <n>", "runs per scale and mode (the median is reported)", "3")
     .option("--out <dir>", "where bench.json, bench.md and bench.svg go", "bench-results")
@@ -93,14 +98,24 @@ export function registerBenchCommand(program: Command): void {
     .option("--variants", "also the 4×-input variants (15-minute intervals; 100 files per type) at one scale")
     .option("--variant-scale <scale>", "scale of the --variants datasets", "1m")
     .option("--cpu-prof-dir <dir>", "write a V8 CPU profile of every engine run into this folder")
+    .option(
+      "--ocp-on-aws <list>",
+      "also the OCP-on-AWS line on these scales (generate-ocp-on-aws --scale datasets; `ocp-on-aws` runs writing to PostgreSQL); with --scales none only that line",
+    )
     .action((options: BenchCliOptions) =>
       runCommand(async () => {
         const variantScale = parseScales(options.variantScale)[0];
         const engineNodeFlags = options.cpuProfDir
           ? ["--cpu-prof", `--cpu-prof-dir=${resolve(options.cpuProfDir)}`]
           : undefined;
+        const ocpOnAwsScales = options.ocpOnAws === undefined ? [] : parseScales(options.ocpOnAws);
+        const scales = options.scales.trim() === "none" ? [] : parseScales(options.scales);
+        if (scales.length === 0 && ocpOnAwsScales.length === 0) {
+          throw new UsageError("--scales none leaves nothing to measure without --ocp-on-aws");
+        }
         const { files } = await runBench({
-          scales: parseScales(options.scales),
+          scales,
+          ocpOnAwsScales,
           modes: parseModes(options.modes),
           runs: parseRuns(options.runs),
           outDir: options.out,
