@@ -40,8 +40,8 @@ export interface CurMonth {
   inputRows: number;
 }
 
-/** Where a listed path lives, as the source's open() expects it. */
-function locationOf(source: InputSource, path: string): string {
+/** Where a listed CUR path lives, as the source's open() expects it (a local path or s3://bucket/key). */
+export function curFileLocation(source: InputSource, path: string): string {
   const root = source.describe();
   if (root.startsWith("s3://")) return `${root.endsWith("/") ? root : `${root}/`}${path}`;
   return join(root, ...path.split("/"));
@@ -61,7 +61,7 @@ async function eachRowGroup(
   decoder: ChunkDecoder,
   visit: (access: ColumnAccess, numRows: number, where: (i: number) => string) => void,
 ): Promise<number> {
-  const location = locationOf(source, file.path);
+  const location = curFileLocation(source, file.path);
   const input: InputFile = {
     reportType: "pod_usage",
     granularity: file.granularity,

@@ -1,21 +1,23 @@
 /**
- * `ocp-on-aws --verify`: the engine's project rows (a dry run of the job) against the DuckDB rendering of Koku's
- * SQL on the same local input, with the OCP summary rows it joins made by the OCP DuckDB reference. Writes nothing.
+ * `ocp-on-aws --verify`: the engine's project rows (a dry run of the job, reading the input as a run does: local or
+ * S3) against the DuckDB rendering of Koku's SQL on the same files (S3 objects copied to a temporary folder first),
+ * with the OCP summary rows it joins made by the OCP DuckDB reference. Writes nothing.
  */
-import { join } from "node:path";
 import type { Logger } from "pino";
 import { resolveDatabaseSchema } from "../../config/run-params.js";
 import type { AppConfig } from "../../config/schema.js";
-import type { RunParams, SummaryRow } from "../../model.js";
+import type { InputSource, RunParams, SummaryRow } from "../../model.js";
 import { REPORT_TYPES } from "../../model.js";
 import { type ReferenceFiles, ReferenceRunner } from "../../reference/duckdb-reference.js";
+import { openConfiguredInput } from "../../run/input.js";
 import { resolveReferenceData } from "../../run/reference-data.js";
-import { LocalSource } from "../../source/local.js";
 import type { OcpOnAwsRequest, ProjectRow } from "../model.js";
+import { curFileLocation } from "../parquet/cur-reader.js";
 import { type AwsReferenceResult, runAwsReference } from "../reference/aws-reference.js";
 import { type CompareResult, compareRowSets } from "../reference/compare-project.js";
 import { runOcpOnAwsJob } from "../run/ocp-on-aws-job.js";
-import { listCurFiles } from "../source/cur-layout.js";
+import { listCurFiles, treeBrowserOf } from "../source/cur-layout.js";
+import { LocalCopies } from "./local-copies.js";
 
 export interface VerifyOcpOnAwsOptions {
   params: OcpOnAwsRequest;
@@ -31,7 +33,7 @@ export interface VerifyOcpOnAwsResult {
   comparison: CompareResult;
 }
 
-async function ocpFiles(source: LocalSource, run: RunParams): Promise<ReferenceFiles> {
+async function ocpFiles(source: InputSource, copies: LocalCopies, run: RunParams): Promise<ReferenceFiles> {
   const files = Object.fromEntries(
     REPORT_TYPES.map((t) => [t, { hourly: [] as string[], daily: [] as string[] }]),
   );
@@ -41,7 +43,7 @@ async function ocpFiles(source: LocalSource, run: RunParams): Promise<ReferenceF
     year: run.year,
     month: run.month,
   })) {
-    files[f.reportType]?.[f.granularity].push(f.location);
+    files[f.reportType]?.[f.granularity].push(await copies.pathOf(f));
   }
   return files as ReferenceFiles;
 }
@@ -52,17 +54,16 @@ export async function verifyOcpOnAws(
   config: AppConfig,
   o: VerifyOcpOnAwsOptions,
 ): Promise<VerifyOcpOnAwsResult> {
-  if (!config.input || config.input.startsWith("s3://")) {
-    throw new Error(
-      "ocp-on-aws --verify needs a local --input (the DuckDB reference reads the files directly)",
-    );
-  }
   const engineReport = await runOcpOnAwsJob(config, { ...o, dryRun: true });
   const engine = engineReport.rows ?? [];
   const { reference } = await resolveReferenceData(null, resolveDatabaseSchema(config), config);
-  const source = new LocalSource(config.input);
-  const runner = await ReferenceRunner.create();
+  const source = openConfiguredInput(config, (message) => o.logger.warn(message));
+  const copies = new LocalCopies(source);
+  if (source.describe().startsWith("s3://"))
+    o.logger.info({ input: source.describe() }, "the DuckDB reference reads local copies of the S3 objects");
+  let runner: ReferenceRunner | null = null;
   try {
+    runner = await ReferenceRunner.create();
     // Markup and distribution as the engine's run chose them (given, cost model or default).
     const p = engineReport.params;
     const clusters = [
@@ -90,23 +91,29 @@ export async function verifyOcpOnAws(
         orgId: config.run.orgId ?? null,
         kokuSql: config.run.kokuSql,
       };
-      const files = await ocpFiles(source, run);
+      const files = await ocpFiles(source, copies, run);
       mainFiles ??= files;
       summary.push(...(await runner.run({ files, run, reference })));
       storageBySource[cluster.sourceUuid] = preferDaily(files.storage_usage);
     }
-    const cur = await listCurFiles(source.browser, source.describe(), {
+    const cur = await listCurFiles(treeBrowserOf(source), source.describe(), {
       orgId: config.run.orgId ?? null,
       sourceUuid: p.awsSourceUuid,
       year: p.year,
       month: p.month,
     });
-    const located = (g: "hourly" | "daily") =>
-      cur.filter((f) => f.granularity === g).map((f) => join(source.root, ...f.path.split("/")));
+    const located = async (g: "hourly" | "daily") => {
+      const paths: string[] = [];
+      for (const f of cur.filter((c) => c.granularity === g)) {
+        const location = curFileLocation(source, f.path);
+        paths.push(await copies.pathOf({ reportType: "pod_usage", granularity: g, location, size: f.size }));
+      }
+      return paths;
+    };
     const result = await runAwsReference({
       files: {
-        awsDaily: located("daily"),
-        awsHourly: located("hourly"),
+        awsDaily: await located("daily"),
+        awsHourly: await located("hourly"),
         podUsage: preferDaily((mainFiles as ReferenceFiles).pod_usage),
         storageUsage: preferDaily((mainFiles as ReferenceFiles).storage_usage),
       },
@@ -125,7 +132,8 @@ export async function verifyOcpOnAws(
     );
     return { engine, reference: result, comparison };
   } finally {
-    runner.close();
+    runner?.close();
     await source.close();
+    await copies.remove();
   }
 }

@@ -127,7 +127,7 @@ export function registerOcpOnAwsCommand(program: Command): void {
     .option("--dry-run", "compute and report, write nothing")
     .option(
       "--verify",
-      "write nothing; compare the engine's rows with the DuckDB rendering of Koku's SQL on the same (local) input; exit 1 when they differ",
+      "write nothing; compare the engine's rows with the DuckDB rendering of Koku's SQL on the same input (S3 objects copied locally for DuckDB); exit 1 when they differ",
     )
     .option("--json", "print the run report as JSON on stdout")
     .action((options: OcpOnAwsCliOptions) =>
