@@ -1,15 +1,7 @@
 #!/usr/bin/env node
 /** ocp-aggregator's command line. */
 import { Command, CommanderError } from "commander";
-import { registerAggregateCommand } from "./commands/aggregate.js";
-import { registerBenchCommand } from "./commands/bench.js";
-import { registerDbCommand } from "./commands/db.js";
-import { registerDemoCommand } from "./commands/demo.js";
-import { registerGenerateCommands } from "./commands/generate.js";
-import { registerOcpOnAwsCommand } from "./commands/ocp-on-aws.js";
-import { registerQueueCommands } from "./commands/queue.js";
-import { registerSubmitOcpOnAwsCommand } from "./commands/submit-ocp-on-aws.js";
-import { registerVerifyCommand } from "./commands/verify.js";
+import { COMMANDS } from "./commands/index.js";
 import { EXIT_USAGE } from "./run-context.js";
 
 const program = new Command();
@@ -23,15 +15,13 @@ program
   .showHelpAfterError()
   .exitOverride();
 
-registerAggregateCommand(program);
-registerBenchCommand(program);
-registerDbCommand(program);
-registerDemoCommand(program);
-registerGenerateCommands(program);
-registerVerifyCommand(program);
-registerQueueCommands(program);
-registerOcpOnAwsCommand(program);
-registerSubmitOcpOnAwsCommand(program);
+// The command named on the line alone; help, a version request or an unknown command get them all (for the
+// listing and the suggestions).
+const named = process.argv.slice(2).find((arg) => !arg.startsWith("-"));
+const chosen = COMMANDS.filter((c) => named !== undefined && c.names.includes(named));
+for (const register of await Promise.all((chosen.length > 0 ? chosen : COMMANDS).map((c) => c.load()))) {
+  register(program);
+}
 
 try {
   await program.parseAsync(process.argv);

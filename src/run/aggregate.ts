@@ -276,8 +276,12 @@ export async function aggregateByDay(options: AggregateOptions): Promise<Streame
     }
   }
   async function* windowDays(decoder: ChunkDecoder): AsyncGenerator<SummaryRow[]> {
+    // A window's engine state is dropped before the next window is read (a generator keeps a finished loop
+    // variable alive across the await otherwise: one more window's groups in memory).
+    let output: EngineOutput | null = null;
     for (const window of windows) {
-      const output = await runPass(prepared, options, window, dictionary, decoder);
+      output = null;
+      output = await runPass(prepared, options, window, dictionary, decoder);
       for (const day of output.days) {
         const start = performance.now();
         const rows = output.rowsOfDay(day);
@@ -289,6 +293,7 @@ export async function aggregateByDay(options: AggregateOptions): Promise<Streame
       counts.unallocated += output.counts.unallocated;
       stats = stats === null ? output.stats : mergeStats(stats, output.stats);
     }
+    output = null;
   }
   return {
     days: days(),
