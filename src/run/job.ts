@@ -283,7 +283,11 @@ async function openParquetCopy(
   run: RunParams,
   logger: Logger,
 ): Promise<SummaryParquetCopy | null> {
-  if (!config.run.summaryParquet || !config.run.steps.includes("summary")) return null;
+  if (!config.run.summaryParquet) return null;
+  if (!config.run.steps.includes("summary")) {
+    logger.warn({ location: config.run.summaryParquet }, "no Parquet copy: --steps leaves out the summary step");
+    return null;
+  }
   const copy = new SummaryParquetCopy({
     location: config.run.summaryParquet,
     sourceUuid: run.sourceUuid,

@@ -44,7 +44,7 @@ let db: TestPostgres;
 let client: pg.Client;
 let out: string;
 
-function configFor(extra: { startDate?: string; endDate?: string } = {}) {
+function configFor(extra: { startDate?: string; endDate?: string; steps?: string } = {}) {
   const base = datasetOverrides(params, SAMPLE);
   return loadConfig({
     env: {},
@@ -155,5 +155,20 @@ describe("Parquet copy of the summary", () => {
     );
     expect(after).toEqual(before);
     await expectCopyEqualsPostgres();
+  });
+
+  it("a run without the summary step leaves the copy alone and says so", async () => {
+    const before = readdirSync(out, { recursive: true }).map(String).sort();
+    const lines: { level: number; msg: string }[] = [];
+    const destination = { write: (line: string) => void lines.push(JSON.parse(line)) };
+    const warnings = createLogger({
+      level: "warn",
+      format: "json",
+      destination: destination as unknown as NodeJS.WritableStream,
+    });
+    const report = await runAggregateJob(configFor({ steps: "inventory" }), { logger: warnings });
+    expect(report.tables.summary_parquet).toBeUndefined();
+    expect(lines.map((l) => l.msg)).toContain("no Parquet copy: --steps leaves out the summary step");
+    expect(readdirSync(out, { recursive: true }).map(String).sort()).toEqual(before);
   });
 });
