@@ -106,7 +106,10 @@ function assemble(resolved: ResolvedSettings): AppConfig {
   for (const spec of KEY_SPECS) {
     if (!spec.target) continue;
     let node = config;
-    for (const part of spec.target.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
+    for (const part of spec.target.slice(0, -1)) {
+      node[part] ??= {};
+      node = node[part] as Record<string, unknown>;
+    }
     const setting = resolved.get(spec.key);
     if (!setting || (setting.value === null && OMIT_WHEN_NULL.has(spec.key))) continue;
     node[spec.target[spec.target.length - 1]] = setting.value;

@@ -285,7 +285,10 @@ async function openParquetCopy(
 ): Promise<SummaryParquetCopy | null> {
   if (!config.run.summaryParquet) return null;
   if (!config.run.steps.includes("summary")) {
-    logger.warn({ location: config.run.summaryParquet }, "no Parquet copy: --steps leaves out the summary step");
+    logger.warn(
+      { location: config.run.summaryParquet },
+      "no Parquet copy: --steps leaves out the summary step",
+    );
     return null;
   }
   const copy = new SummaryParquetCopy({
