@@ -342,6 +342,16 @@ const checks: Record<string, () => Promise<void>> = {
                                  from ${table(root("kubevirt-vms"), "vm_usage", "daily")} where vm_name = 'win11'`);
     expect(daily).toEqual([{ pvc: "win11-rootdisk" }]);
   },
+  "kubevirt-vms-chunks": async () => {
+    const rows =
+      await query(`select vm_name, min(interval_start)::varchar as first, max(interval_start)::varchar as last
+                                from ${table(root("kubevirt-vms-chunks"), "vm_usage")} group by all order by 1`);
+    expect(rows).toEqual([
+      { vm_name: "centos", first: "2025-10-08 00:00:00", last: "2025-10-12 23:00:00" },
+      { vm_name: "rhel9", first: "2025-10-01 00:00:00", last: "2025-10-12 23:00:00" },
+      { vm_name: "win11", first: "2025-10-01 00:00:00", last: "2025-10-05 11:00:00" },
+    ]);
+  },
   "kubevirt-vms-pods-only": async () => {
     expect(existsSync(join(root("kubevirt-vms-pods-only"), "data/parquet/org1234567/OCP/vm_usage"))).toBe(
       false,

@@ -1,9 +1,12 @@
 /**
  * The VM rows the engine writes (reporting_ocp_vm_summary_p in a real PostgreSQL, after `aggregate`) vs the
  * DuckDB rendering of Koku's VM queries (src/reference/vm-reference.ts) over the reference's own daily summary,
- * on the KubeVirt scenarios with and without a vm_usage report, both renderings: a first run, then a re-run over
+ * on the KubeVirt scenarios with and without a vm_usage report (one over three of Koku's 5-day chunks), both
+ * renderings: a first run, then a re-run over
  * another range (crossing one of Koku's 5-day chunks), which replaces only the rows that start in that range.
  */
+import { rmSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { GenerateResult as GeneratedDataset } from "../../src/generate/index.js";
 import type { KokuSqlFlavor } from "../../src/model.js";
@@ -89,21 +92,31 @@ async function engineRows(schema: string): Promise<VmRowRecord[]> {
 }
 
 const SCENARIOS = [
-  { scenario: "kubevirt-vms", tmpSource: "vm-report" },
-  { scenario: "kubevirt-vms-pods-only", tmpSource: "pods" },
+  { scenario: "kubevirt-vms", tmpSource: "vm-report", withoutVmUsage: false },
+  { scenario: "kubevirt-vms-pods-only", tmpSource: "pods", withoutVmUsage: false },
+  // 12 days, three of Koku's chunks, VMs that stop and start; then the same cluster without its vm_usage files
+  { scenario: "kubevirt-vms-chunks", tmpSource: "vm-report", withoutVmUsage: false },
+  { scenario: "kubevirt-vms-chunks", tmpSource: "pods", withoutVmUsage: true },
 ] as const;
 /** The re-run: from the second day, across the chunk boundary Koku's date_range_pair puts after 6 days. */
 const RERUN = { startDate: "2025-10-02", endDate: "2025-10-09" };
 
 describe("VM rows: engine (PostgreSQL) vs the DuckDB rendering of Koku's VM queries", () => {
-  for (const { scenario, tmpSource } of SCENARIOS) {
+  for (const { scenario, tmpSource, withoutVmUsage } of SCENARIOS) {
     for (const kokuSql of ["trino", "onprem"] as const) {
-      it(`${scenario} (${kokuSql}): first run, then a re-run over ${RERUN.startDate}..${RERUN.endDate}`, {
+      const name = withoutVmUsage ? `${scenario} without vm_usage` : scenario;
+      it(`${name} (${kokuSql}): first run, then a re-run over ${RERUN.startDate}..${RERUN.endDate}`, {
         timeout: 120_000,
       }, async () => {
-        const generated = await env.generate(scenario, `${scenario}-${kokuSql}`);
+        const folder = `${scenario}-${kokuSql}${withoutVmUsage ? "-no-vm" : ""}`;
+        const generated = await env.generate(scenario, folder);
+        if (withoutVmUsage) {
+          for (const tree of ["data/parquet", "data/parquet/daily"]) {
+            rmSync(join(generated.dir, tree, "org1234567/OCP/vm_usage"), { recursive: true, force: true });
+          }
+        }
         const files = await runFiles(generated);
-        const schema = `vm_${scenario.replaceAll("-", "_")}_${kokuSql}`;
+        const schema = `vm_${folder.replaceAll("-", "_")}`;
         const config = env.config(generated, { schema, kokuSql });
         await env.run(config);
         const { run } = generated.params;
