@@ -1,7 +1,8 @@
 /**
  * Koku's tenant tables an OCP-on-AWS run reads when they exist, against a real PostgreSQL:
  * - matched tags (spec §3): the tag-summary tables first, the discovery over the range only when they give nothing;
- * - markup and distribution from the cost-model tables (cost_model, cost_model_map): given > cost model > default.
+ * - markup and distribution from the cost-model tables (cost_model, cost_model_map): given > cost model > default;
+ * - the OCP summary rows from the summary's Parquet copy (Koku's Hive table) under the input root, when there.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,11 +10,13 @@ import { join } from "node:path";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OcpOnAwsDataset } from "../../src/aws/generate/index.js";
+import { summaryCopyTable } from "../../src/aws/parquet/ocp-summary-copy.js";
 import { compareRowSets } from "../../src/aws/reference/compare-project.js";
 import { runOcpOnAwsJob } from "../../src/aws/run/ocp-on-aws-job.js";
 import { CostModelError, readCostModelSettings } from "../../src/aws/sink/cost-model-tables.js";
 import { readStoredTagMatches } from "../../src/aws/sink/tag-summary-tables.js";
 import { ReferenceRunner } from "../../src/reference/duckdb-reference.js";
+import { runAggregateJob } from "../../src/run/job.js";
 import { connect } from "../../src/sink/connection.js";
 import { startTestPostgres, type TestPostgres } from "../helpers/postgres.js";
 import {
@@ -317,5 +320,70 @@ describe("markup and distribution from Koku's cost-model tables", () => {
       expect(report.params.distribution).toBe("cpu");
       expect(report.costSettings.markup.from).toMatch(/^default \(schema cost_none has no cost_model/);
     });
+  });
+});
+
+describe("the OCP summary rows from the summary's Parquet copy", () => {
+  it("reads Koku's Hive copy under the input root when there: the same project rows as computing them", {
+    timeout: 180_000,
+  }, async () => {
+    // Two clusters sharing a CSI disk: both clusters' rows are read (PV totals and cluster counts).
+    const ds = await generateOcpOnAwsDataset({
+      scenario: "shared-disk-two-clusters",
+      out: join(workDir, "copy"),
+      seed: 6,
+    });
+    const computed = await runOcpOnAwsJob(configFor(ds), {
+      params: ds.params,
+      awsEnabledKeys: ds.aws.enabledTagKeys,
+      accountAliases: ds.aws.accountAliases,
+      sharedOcpSources: sharedSources(ds, ds.params),
+      logger: quietLogger(),
+      dryRun: true,
+    });
+    expect(Object.values(computed.ocpSummaryFrom)).toEqual([
+      "computed from the OCP Parquet",
+      "computed from the OCP Parquet",
+    ]);
+
+    // `aggregate --summary-parquet` into the table's folder under the input root, for each cluster.
+    const schema = ds.orgId ?? "public";
+    for (const cluster of ds.clusters) {
+      await runAggregateJob(
+        configFor(ds, {
+          database: { url: server.url, schema },
+          run: {
+            sourceUuid: cluster.run.sourceUuid,
+            year: String(cluster.run.year),
+            month: String(cluster.run.month),
+            startDate: cluster.run.startDate,
+            endDate: cluster.run.endDate,
+            clusterId: cluster.run.clusterId ?? undefined,
+            clusterAlias: cluster.run.clusterAlias ?? undefined,
+            reportPeriodId: String(cluster.run.reportPeriodId),
+            orgId: cluster.run.orgId ?? undefined,
+            summaryParquet: join(ds.dir, ...summaryCopyTable(schema).split("/")),
+          },
+        }),
+        { logger: quietLogger() },
+      );
+    }
+    const fromCopy = await runOcpOnAwsJob(configFor(ds), {
+      params: ds.params,
+      awsEnabledKeys: ds.aws.enabledTagKeys,
+      accountAliases: ds.aws.accountAliases,
+      sharedOcpSources: sharedSources(ds, ds.params),
+      logger: quietLogger(),
+      dryRun: true,
+    });
+    for (const from of Object.values(fromCopy.ocpSummaryFrom))
+      expect(from).toMatch(
+        /^Parquet copy data\/.*\.db\/reporting_ocpusagelineitem_daily_summary \([1-9]\d* files in range\)$/,
+      );
+    expect(Object.keys(fromCopy.ocpSummaryFrom)).toHaveLength(2);
+    expect(fromCopy.ocpSummaryRows).toBe(computed.ocpSummaryRows);
+    expect(fromCopy.projectRows).toBeGreaterThan(0);
+    const same = compareRowSets(asRecords(fromCopy.rows ?? []), asRecords(computed.rows ?? []));
+    expect(same.equal, same.report).toBe(true);
   });
 });

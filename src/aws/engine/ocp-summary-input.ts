@@ -1,9 +1,9 @@
 /** Our OCP daily summary rows as F2 reads Koku's Parquet copy of them (spec §2.1). */
-import type { SummaryRow } from "../../model.js";
 import type { OcpSummaryInput } from "../model.js";
+import type { SummaryInputRow } from "../parquet/ocp-summary-copy.js";
 
 export function toOcpSummaryInput(
-  row: SummaryRow,
+  row: SummaryInputRow,
   csiHandle: (
     day: string,
     namespace: string | null,

@@ -14,9 +14,10 @@ import { openConfiguredInput } from "../../run/input.js";
 import { resolveReferenceData } from "../../run/reference-data.js";
 import { runOcpOnAws } from "../engine/ocp-on-aws-engine.js";
 import { toOcpSummaryInput } from "../engine/ocp-summary-input.js";
-import type { OcpOnAwsParams, OcpOnAwsRequest, ProjectRow } from "../model.js";
+import type { OcpOnAwsParams, OcpOnAwsRequest, OcpSummaryInput, ProjectRow } from "../model.js";
 import { readCurMonth } from "../parquet/cur-reader.js";
-import { readOcpUsageFacts } from "../parquet/ocp-usage.js";
+import { readSummaryCopy } from "../parquet/ocp-summary-copy.js";
+import { type OcpUsageFacts, readOcpUsageFacts } from "../parquet/ocp-usage.js";
 import { readAwsReference } from "../sink/aws-reference-tables.js";
 import { readCostModelSettings } from "../sink/cost-model-tables.js";
 import { writeOcpOnAwsRows } from "../sink/ocp-on-aws-writer.js";
@@ -62,6 +63,8 @@ export interface OcpOnAwsReport {
   /** What Koku's tag-summary tables gave (null: the schema has none of them), whether used or not. */
   storedMatchedTags: string[] | null;
   ocpSummaryRows: number;
+  /** Per OCP source: read from the summary's Parquet copy under the input root, or computed from the OCP Parquet. */
+  ocpSummaryFrom: Record<string, string>;
   projectRows: number;
   deletedProjectRows: number;
   deletedSummaryRows: number;
@@ -131,39 +134,56 @@ export async function runOcpOnAwsJob(
       kokuSql: config.run.kokuSql,
     };
     let t = performance.now();
-    const summary = await aggregate({ source, run, reference, mode: config.performance.mode });
-    const facts = await readOcpUsageFacts(source, {
-      orgId,
-      sourceUuid: params.ocpSourceUuid,
-      year: params.year,
-      month: params.month,
-    });
-    const ocpRows = summary.rows.map((row) => toOcpSummaryInput(row, facts.csiHandle));
-    const allOcpRows = [...ocpRows];
-    for (const shared of options.sharedOcpSources ?? []) {
-      const sharedRun: RunParams = {
-        ...run,
-        sourceUuid: shared.sourceUuid,
-        clusterId: shared.clusterId,
-        clusterAlias: shared.clusterAlias,
-        reportPeriodId: null,
-      };
-      const sharedSummary = await aggregate({
+    // Koku's F2 reads the summary's Parquet (Hive) copy; when it is under the input root we read it too, else the
+    // rows are computed here from the OCP Parquet, identically (docs/spec-notes.md A6).
+    const ocpSummaryFrom: Record<string, string> = {};
+    const summaryRowsOf = async (ocp: {
+      sourceUuid: string;
+      clusterId: string;
+      clusterAlias: string | null;
+      reportPeriodId: number | null;
+    }): Promise<{ rows: OcpSummaryInput[]; facts: OcpUsageFacts }> => {
+      const month = { year: params.year, month: params.month };
+      const facts = await readOcpUsageFacts(source, { orgId, sourceUuid: ocp.sourceUuid, ...month });
+      const copy = await readSummaryCopy(source, {
+        schema,
+        sourceUuid: ocp.sourceUuid,
+        ...month,
+        startDate: params.startDate,
+        endDate: params.endDate,
+      });
+      if (copy) {
+        ocpSummaryFrom[ocp.sourceUuid] = `Parquet copy ${copy.table} (${copy.files.length} files in range)`;
+        const rows = copy.rows.map((row) =>
+          toOcpSummaryInput(
+            row,
+            // a copy written before it had the column: the handle of the storage rows, as for computed rows
+            row.csi_volume_handle === undefined ? facts.csiHandle : () => row.csi_volume_handle ?? null,
+          ),
+        );
+        return { rows, facts };
+      }
+      const computed = await aggregate({
         source,
-        run: sharedRun,
+        run: { ...run, ...ocp },
         reference,
         mode: config.performance.mode,
       });
-      const sharedFacts = await readOcpUsageFacts(source, {
-        orgId,
-        sourceUuid: shared.sourceUuid,
-        year: params.year,
-        month: params.month,
-      });
-      for (const row of sharedSummary.rows) allOcpRows.push(toOcpSummaryInput(row, sharedFacts.csiHandle));
+      ocpSummaryFrom[ocp.sourceUuid] = "computed from the OCP Parquet";
+      return { rows: computed.rows.map((row) => toOcpSummaryInput(row, facts.csiHandle)), facts };
+    };
+    const { rows: ocpRows, facts } = await summaryRowsOf({
+      sourceUuid: params.ocpSourceUuid,
+      clusterId: params.clusterId,
+      clusterAlias: params.clusterAlias,
+      reportPeriodId: params.reportPeriodId,
+    });
+    const allOcpRows = [...ocpRows];
+    for (const shared of options.sharedOcpSources ?? []) {
+      allOcpRows.push(...(await summaryRowsOf({ ...shared, reportPeriodId: null })).rows);
     }
     const ocpSeconds = (performance.now() - t) / 1000;
-    logger.info({ ocpSummaryRows: ocpRows.length }, "OCP summary rows computed");
+    logger.info({ ocpSummaryRows: ocpRows.length, ocpSummaryFrom }, "OCP summary rows");
     // A wrong --ocp-source-uuid, --input or month must not replace the stored rows of the range with nothing.
     const refuseEmpty = (what: string) =>
       options.dryRun
@@ -249,6 +269,7 @@ export async function runOcpOnAwsJob(
       matchedTagsSources: result.matchedTagsSources,
       storedMatchedTags: stored?.tags ?? null,
       ocpSummaryRows: ocpRows.length,
+      ocpSummaryFrom,
       projectRows: result.rows.length,
       deletedProjectRows: written.deletedProjectRows,
       deletedSummaryRows: written.deletedSummaryRows,
