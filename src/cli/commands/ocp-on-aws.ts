@@ -109,7 +109,10 @@ export function addOcpOnAwsRunOptions(command: Command): Command {
     .option("--schema <name>", "PostgreSQL schema (default: the org id, else public)")
     .option("--data-dir <dir>", "data directory of the embedded PostgreSQL")
     .option("--config <file.yaml>", "YAML config file")
-    .option("--koku-sql <trino|onprem>", "rendering of the OCP summary rows used as input (default trino)")
+    .option(
+      "--koku-sql <trino|onprem>",
+      "rendering of the OCP summary rows computed as input when the summary's Parquet copy is not under --input (default trino)",
+    )
     .option("--log-level <level>", "trace, debug, info, warn, error")
     .option("--log-format <auto|json|pretty>", "log format (auto: pretty on a terminal)")
     .option(
@@ -226,7 +229,10 @@ function formatReport(r: Omit<Awaited<ReturnType<typeof runOcpOnAwsJob>>, "rows"
     `OCP on AWS  ${r.params.awsSourceUuid} → cluster ${r.params.clusterId}  ${r.params.startDate}..${r.params.endDate}  (${r.schema})`,
     `  CUR: ${r.curFiles} files, ${r.curRows} rows; ${r.awsRowsInRange} daily rows in range, ${r.resourceMatchedRows} resource-matched, ${r.tagMatchedRows} tag-matched`,
     `  markup ${r.costSettings.markup.value} from ${r.costSettings.markup.from}; distribution ${r.costSettings.distribution.value} from ${r.costSettings.distribution.from}`,
-    `  OCP summary rows used: ${r.ocpSummaryRows}; matched tags: ${r.matchedTags.length ? r.matchedTags.join(" ") : "none"} (from ${r.matchedTagsSources.join(", ")})`,
+    `  OCP summary rows used: ${r.ocpSummaryRows} (${Object.entries(r.ocpSummaryFrom)
+      .map(([uuid, from]) => `${uuid}: ${from}`)
+      .join("; ")})`,
+    `  matched tags: ${r.matchedTags.length ? r.matchedTags.join(" ") : "none"} (from ${r.matchedTagsSources.join(", ")})`,
     r.dryRun
       ? `  project rows: ${r.projectRows} computed (dry run: nothing written)`
       : `  project rows: ${r.projectRows} written (${r.deletedProjectRows} replaced); OCP summary: ${r.backPopulatedRows} back-populated (${r.deletedSummaryRows} replaced)`,
