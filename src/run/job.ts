@@ -7,12 +7,18 @@ import { resolveDatabaseSchema, resolveRunParams } from "../config/run-params.js
 import type { AppConfig } from "../config/schema.js";
 import type { InputFile, InputSource, RunParams, SummaryRow } from "../model.js";
 import {
+  type RunTransactionSteps,
   SummaryWriteError,
   type WritePath,
   type WriteSummaryResult,
   writeSummaryRows,
 } from "../sink/postgres-writer.js";
-import { SummaryParquetCopy, type SummaryParquetResult } from "../sink/summary-parquet.js";
+import {
+  lockCopyPublication,
+  SummaryParquetCopy,
+  type SummaryParquetResult,
+  unlockCopyPublication,
+} from "../sink/summary-parquet.js";
 import { type AggregateProgress, aggregateByDay, type StreamedAggregate } from "./aggregate.js";
 import { openDatabase } from "./database.js";
 import { emptyStats } from "./day-windows.js";
@@ -157,6 +163,7 @@ export async function runAggregateJob(config: AppConfig, hooks: JobHooks): Promi
       refuseEmptyInput(what, config.run.allowEmpty, (message) => logger.warn(message));
     };
     let written: Awaited<ReturnType<typeof writeSummaryRows>>;
+    let copyLocked = false;
     try {
       written = await writeSummaryRows(
         db.client,
@@ -167,7 +174,9 @@ export async function runAggregateJob(config: AppConfig, hooks: JobHooks): Promi
           endDate: run.endDate,
           year: run.year,
           month: run.month,
-          steps: steps.transaction,
+          steps: parquetCopy
+            ? withCopyLock(steps.transaction, parquetCopy, () => (copyLocked = true))
+            : steps.transaction,
           summary: summaryStep,
           swapLockTimeoutMs: config.database.swapLockTimeoutMs,
           indexBuildMemoryMb: config.database.indexBuildMemoryMb,
@@ -179,12 +188,20 @@ export async function runAggregateJob(config: AppConfig, hooks: JobHooks): Promi
         },
       );
     } catch (err) {
+      // A session-level lock outlives the ROLLBACK.
+      if (copyLocked && parquetCopy)
+        await unlockCopyPublication(db.client, parquetCopy.target).catch(() => {});
       // The writer rolled back; the refusal itself is the message, not "writing failed during copy".
       if (err instanceof SummaryWriteError && err.cause instanceof EmptyInputError) throw err.cause;
       throw err;
     }
     if (parquetCopy) {
-      steps.tables.summary_parquet = await publishParquetCopy(parquetCopy, { schema, run });
+      try {
+        steps.tables.summary_parquet = await publishParquetCopy(parquetCopy, { schema, run });
+      } finally {
+        await unlockCopyPublication(db.client, parquetCopy.target).catch(() => {});
+        copyLocked = false;
+      }
       logger.info(
         { location: parquetCopy.describe(), ...steps.tables.summary_parquet },
         "Parquet copy replaced",
@@ -334,4 +351,20 @@ async function publishParquetCopy(
       { cause: err },
     );
   }
+}
+
+/** The run's transaction steps, plus the copy's publication lock taken last before COMMIT (lockCopyPublication). */
+function withCopyLock(
+  steps: RunTransactionSteps,
+  copy: SummaryParquetCopy,
+  onLocked: () => void,
+): RunTransactionSteps {
+  return {
+    ...steps,
+    afterSummary: async (client) => {
+      await steps.afterSummary?.(client);
+      await lockCopyPublication(client, copy.target);
+      onLocked();
+    },
+  };
 }

@@ -14,6 +14,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type pg from "pg";
 import type { SummaryRow } from "../model.js";
 import type { S3ConnectionOptions } from "../source/s3-client.js";
 import { writeSummaryParquetFile } from "./summary-parquet-file.js";
@@ -52,7 +53,7 @@ export class SummaryParquetCopy {
   private finished = false;
   rows = 0;
 
-  constructor(private readonly target: SummaryParquetTarget) {
+  constructor(readonly target: SummaryParquetTarget) {
     if (target.location.startsWith("s3://")) {
       this.s3 = new S3TableLocation(target.location, target.s3 ?? {});
       this.staging = mkdtempSync(join(tmpdir(), "ocp-aggregator-summary-parquet-"));
@@ -141,6 +142,24 @@ export class SummaryParquetCopy {
     }
     return partitions;
   }
+}
+
+/**
+ * Runs that write the same copy publish in the order they commit: each takes this session-level lock inside its
+ * transaction (after its rows, before COMMIT) and releases it once published, so a run that committed later
+ * cannot publish first and leave the copy holding older rows than PostgreSQL, nor interleave its day
+ * replacements with another's (duplicate files). A session that dies releases it.
+ */
+export async function lockCopyPublication(client: pg.Client, target: SummaryParquetTarget): Promise<void> {
+  await client.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [copyLockKey(target)]);
+}
+
+export async function unlockCopyPublication(client: pg.Client, target: SummaryParquetTarget): Promise<void> {
+  await client.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [copyLockKey(target)]);
+}
+
+export function copyLockKey(target: SummaryParquetTarget): string {
+  return `ocp-aggregator:summary-parquet:${target.location.replace(/\/+$/, "")}:${target.sourceUuid}`;
 }
 
 /** The day folders of a local table root (for tests and reports). */

@@ -12,7 +12,7 @@ import { loadConfig } from "../../src/config/index.js";
 import { loadDatasetParams } from "../../src/generate/params-file.js";
 import { datasetOverrides } from "../../src/run/dataset-config.js";
 import { runAggregateJob } from "../../src/run/job.js";
-import { listDayPartitions, SUMMARY_PARQUET_COLUMNS } from "../../src/sink/summary-parquet.js";
+import { copyLockKey, listDayPartitions, SUMMARY_PARQUET_COLUMNS } from "../../src/sink/summary-parquet.js";
 import { compareRowSets } from "../../src/verify/compare.js";
 import { startTestPostgres, type TestPostgres } from "../helpers/postgres.js";
 import {
@@ -44,14 +44,14 @@ let db: TestPostgres;
 let client: pg.Client;
 let out: string;
 
-function configFor(extra: { startDate?: string; endDate?: string; steps?: string } = {}) {
+function configFor(extra: { startDate?: string; endDate?: string; steps?: string } = {}, inSchema = schema) {
   const base = datasetOverrides(params, SAMPLE);
   return loadConfig({
     env: {},
     overrides: {
       ...base,
       run: { ...base.run, ...extra, summaryParquet: out },
-      database: { url: db.url, schema },
+      database: { url: db.url, schema: inSchema },
     },
   });
 }
@@ -155,6 +155,54 @@ describe("Parquet copy of the summary", () => {
     );
     expect(after).toEqual(before);
     await expectCopyEqualsPostgres();
+  });
+
+  it("publishes in commit order: the copy's lock is taken inside the transaction and held until published", async () => {
+    // Another session holds the copy's lock: the run must wait for it with its transaction still open (rows
+    // written, not committed) and the copy untouched, then commit and publish once the lock is free.
+    const key = copyLockKey({ location: out, sourceUuid: source, startDate: "", endDate: "" });
+    const holder = new pg.Client({ connectionString: db.url });
+    await holder.connect();
+    try {
+      await holder.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [key]);
+      // The table as readers see it (the run stages its files in a dot folder beside it meanwhile).
+      const visible = () =>
+        readdirSync(out, { recursive: true })
+          .map(String)
+          .filter((p) => !p.split("/").some((part) => part.startsWith(".")))
+          .sort();
+      const before = visible();
+      let finished = false;
+      const running = runAggregateJob(configFor({}, "org_pq_lock"), { logger }).finally(() => {
+        finished = true;
+      });
+      let waiting: { xid: string | null }[] = [];
+      for (let i = 0; i < 600 && waiting.length === 0 && !finished; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const r = await holder.query(
+          `SELECT backend_xid::text AS xid FROM pg_stat_activity
+            WHERE wait_event_type = 'Lock' AND wait_event = 'advisory' AND pid <> pg_backend_pid()`,
+        );
+        waiting = r.rows;
+      }
+      expect(waiting).toHaveLength(1);
+      expect(waiting[0].xid).not.toBeNull(); // inside its transaction, rows written, not committed
+      expect(visible()).toEqual(before);
+      await holder.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [key]);
+      const report = await running;
+      expect(report.tables.summary_parquet?.files).toBe(2);
+      const after = readdirSync(out, { recursive: true }).map(String).sort();
+      expect(after).toEqual(visible()); // no staging left
+      expect(after.filter((f) => f.endsWith(".parquet"))).toHaveLength(2);
+      expect(after).not.toEqual(before);
+      const comparison = compareRowSets(
+        (await readCopyWithDuckDB(out)).map((c) => c.row),
+        await postgresCopyShape(client, "org_pq_lock", source),
+      );
+      expect(comparison.equal, comparison.report).toBe(true);
+    } finally {
+      await holder.end();
+    }
   });
 
   it("a run without the summary step leaves the copy alone and says so", async () => {
