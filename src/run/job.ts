@@ -175,7 +175,7 @@ export async function runAggregateJob(config: AppConfig, hooks: JobHooks): Promi
           year: run.year,
           month: run.month,
           steps: parquetCopy
-            ? withCopyLock(steps.transaction, parquetCopy, () => (copyLocked = true))
+            ? withCopyLock(steps.transaction, parquetCopy, logger, () => (copyLocked = true))
             : steps.transaction,
           summary: summaryStep,
           swapLockTimeoutMs: config.database.swapLockTimeoutMs,
@@ -189,8 +189,10 @@ export async function runAggregateJob(config: AppConfig, hooks: JobHooks): Promi
       );
     } catch (err) {
       // A session-level lock outlives the ROLLBACK.
-      if (copyLocked && parquetCopy)
+      if (copyLocked && parquetCopy) {
+        await parquetCopy.withdrawPending().catch(() => {});
         await unlockCopyPublication(db.client, parquetCopy.target).catch(() => {});
+      }
       // The writer rolled back; the refusal itself is the message, not "writing failed during copy".
       if (err instanceof SummaryWriteError && err.cause instanceof EmptyInputError) throw err.cause;
       throw err;
@@ -357,6 +359,7 @@ async function publishParquetCopy(
 function withCopyLock(
   steps: RunTransactionSteps,
   copy: SummaryParquetCopy,
+  logger: Logger,
   onLocked: () => void,
 ): RunTransactionSteps {
   return {
@@ -365,6 +368,15 @@ function withCopyLock(
       await steps.afterSummary?.(client);
       await lockCopyPublication(client, copy.target);
       onLocked();
+      // Noted before COMMIT, cleared once published: a run killed in between is told to the next one.
+      for (const earlier of await copy.notePending(new Date().toISOString())) {
+        logger.warn(
+          { location: copy.describe(), ...earlier },
+          `an earlier run (started ${earlier.startedAt}) over ${earlier.startDate}..${earlier.endDate} did not ` +
+            "finish publishing the Parquet copy: those days may differ between PostgreSQL and the copy until " +
+            "a run over them succeeds",
+        );
+      }
     },
   };
 }

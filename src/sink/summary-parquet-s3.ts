@@ -4,7 +4,7 @@
  * replaced as Koku replaces it (delete the partition's objects, then write the new ones), one day at a time.
  */
 import { randomUUID } from "node:crypto";
-import { DeleteObjectCommand, HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
 import { withRetries } from "../source/retry.js";
 import { S3Source } from "../source/s3.js";
 import {
@@ -72,6 +72,33 @@ export class S3TableLocation {
         `--summary-parquet ${this.describe()}: cannot write and delete objects there (${(error as Error).message})`,
       );
     }
+  }
+
+  /** The text of the object at `name` below the prefix, or null when there is none. */
+  async readText(name: string): Promise<string | null> {
+    const key = `${this.location.prefix}${name}`;
+    try {
+      return await withRetries(
+        s3RetryOptions(`S3 GET s3://${this.location.bucket}/${key}`, this.options),
+        async (abortSignal) => {
+          const object = await this.client.send(
+            new GetObjectCommand({ Bucket: this.location.bucket, Key: key }),
+            { abortSignal },
+          );
+          return (await object.Body?.transformToString("utf8")) ?? "";
+        },
+      );
+    } catch (error) {
+      if (/\(HTTP 404\)/.test((error as Error).message)) return null;
+      throw error;
+    }
+  }
+
+  /** Writes `text` as the object `name` below the prefix, or deletes it when `text` is null. */
+  async writeText(name: string, text: string | null): Promise<void> {
+    const key = `${this.location.prefix}${name}`;
+    if (text === null) await this.deleteKey(key);
+    else await writeObject(this.options, key, text);
   }
 
   /** Deletes every object below each day partition, then uploads that day's new files. */

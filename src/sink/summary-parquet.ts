@@ -11,7 +11,16 @@
  * before it touches PostgreSQL and `publish` after its COMMIT (see docs/spec-notes.md P1 for why).
  */
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type pg from "pg";
@@ -34,6 +43,13 @@ export interface SummaryParquetTarget {
   s3?: S3ConnectionOptions;
 }
 
+/** A run that noted it would change PostgreSQL ahead of the copy (see notePending). */
+export interface PendingRun {
+  startDate: string;
+  endDate: string;
+  startedAt: string;
+}
+
 export interface SummaryParquetResult {
   days: number;
   files: number;
@@ -51,6 +67,7 @@ export class SummaryParquetCopy {
   private readonly staging: string;
   private readonly files: StagedFile[] = [];
   private finished = false;
+  private noted: PendingRun | null = null;
   rows = 0;
 
   constructor(readonly target: SummaryParquetTarget) {
@@ -107,10 +124,38 @@ export class SummaryParquetCopy {
     try {
       if (this.s3) await this.s3.replacePartitions(partitions, this.files);
       else this.replaceLocalPartitions(partitions);
+      await this.clearPending();
     } finally {
       this.discard();
     }
     return { days: partitions.length, files: this.files.length, rows: this.rows };
+  }
+
+  /**
+   * Records, before COMMIT, that this run is about to change PostgreSQL ahead of the copy; `publish` clears it.
+   * A run killed in between leaves the note behind, and returns the ranges of such earlier runs (their days
+   * may differ between PostgreSQL and the copy until re-run). Called under the publication lock.
+   */
+  async notePending(startedAt: string): Promise<PendingRun[]> {
+    const earlier = await this.readPending();
+    this.noted = { startDate: this.target.startDate, endDate: this.target.endDate, startedAt };
+    await this.writePending([...earlier, this.noted]);
+    return earlier;
+  }
+
+  /** Takes this run's note back when its transaction rolled back (PostgreSQL did not change). */
+  async withdrawPending(): Promise<void> {
+    const noted = this.noted;
+    if (!noted) return;
+    this.noted = null;
+    await this.writePending((await this.readPending()).filter((p) => p.startedAt !== noted.startedAt));
+  }
+
+  /** Removes the ranges this run rewrote (its own included) from the note; deletes it when none is left. */
+  async clearPending(): Promise<void> {
+    const { startDate, endDate } = this.target;
+    const left = (await this.readPending()).filter((p) => p.startDate < startDate || p.endDate > endDate);
+    await this.writePending(left);
   }
 
   /** Removes the staged files (after publish, or when the run failed before it). */
@@ -119,6 +164,38 @@ export class SummaryParquetCopy {
     this.finished = true;
     rmSync(this.staging, { recursive: true, force: true });
     this.s3?.close();
+  }
+
+  private get pendingName(): string {
+    return `_ocp-aggregator-pending-${this.target.sourceUuid}.json`;
+  }
+
+  private async readPending(): Promise<PendingRun[]> {
+    let text: string | null;
+    if (this.s3) text = await this.s3.readText(this.pendingName);
+    else {
+      const path = join(this.target.location, this.pendingName);
+      text = existsSync(path) ? readFileSync(path, "utf8") : null;
+    }
+    if (text === null) return [];
+    try {
+      return JSON.parse(text) as PendingRun[];
+    } catch {
+      throw new Error(
+        `${this.describe().replace(/\/?$/, "/")}${this.pendingName}: not JSON this program wrote`,
+      );
+    }
+  }
+
+  private async writePending(runs: readonly PendingRun[]): Promise<void> {
+    const text = runs.length === 0 ? null : `${JSON.stringify(runs)}\n`;
+    if (this.s3) return this.s3.writeText(this.pendingName, text);
+    const path = join(this.target.location, this.pendingName);
+    if (text === null) rmSync(path, { force: true });
+    else {
+      mkdirSync(this.target.location, { recursive: true });
+      writeFileSync(path, text);
+    }
   }
 
   private replaceLocalPartitions(partitions: readonly string[]): void {

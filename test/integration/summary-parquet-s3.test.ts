@@ -222,8 +222,24 @@ describe("Parquet copy of the summary on S3", () => {
     } finally {
       await proxy.stop();
     }
-    await runAggregateJob(configFor({ schema: "org_s3d" }), { logger });
+    // The run noted before its COMMIT that the copy would lag; unpublished, the note stays for the next run.
+    const note = `_ocp-aggregator-pending-${source}.json`;
+    expect(await tableKeys()).toContain(note);
+    const lines: { msg: string }[] = [];
+    const destination = { write: (line: string) => void lines.push(JSON.parse(line)) };
+    const warnings = createLogger({
+      level: "warn",
+      format: "json",
+      destination: destination as unknown as NodeJS.WritableStream,
+    });
+    await runAggregateJob(configFor({ schema: "org_s3d" }), { logger: warnings });
+    expect(lines.map((l) => l.msg)).toContainEqual(
+      expect.stringMatching(
+        /^an earlier run \(started [^)]+\) over 2025-06-10\.\.2025-06-11 did not finish publishing the Parquet copy/,
+      ),
+    );
     const keys = await tableKeys();
+    expect(keys).not.toContain(note); // this run rewrote those days
     expect(keys.filter((k) => k.includes("/day=10/"))).toHaveLength(1);
     expect(keys.filter((k) => k.includes("/day=11/"))).toHaveLength(1);
     await expectCopyEqualsPostgres("org_s3d");
