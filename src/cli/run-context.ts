@@ -2,6 +2,9 @@
  * Shared plumbing of the commands: config from file + env + options, the logger, the progress display,
  * and the mapping of failures to exit codes (1 = the run failed, 2 = bad usage or configuration).
  */
+
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import {
   type ConfigOverrides,
   EXIT_FAILED,
@@ -9,6 +12,7 @@ import {
   EXIT_USAGE,
   isUsageFailure,
   loadConfigDetailed,
+  UsageError,
 } from "../config/index.js";
 import type { AppConfig } from "../config/schema.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -38,7 +42,25 @@ export function commandContext(configFile: string | undefined, overrides: Config
   }
   const logger = createLogger({ level: config.logging.level, format: config.logging.format });
   for (const warning of warnings) logger.warn(warning);
+  requireDataDirParent(config);
   return { config, logger };
+}
+
+/**
+ * A data folder the user named is created only inside a folder that exists: a typo (`--data-dir /vra/lib/pg`)
+ * would otherwise create a whole new tree with a new, empty database and send the rows there. The default folder
+ * (under the user's data folder) is created with its parents as before.
+ */
+function requireDataDirParent(config: AppConfig): void {
+  const dataDir = config.embedded.dataDir;
+  if (config.database.url || !dataDir) return;
+  const parent = dirname(resolve(dataDir));
+  if (!existsSync(parent)) {
+    throw new UsageError(
+      `embedded.data_dir (--data-dir, OCP_AGG_DATA_DIR): ${dataDir}: the folder it would be created in, ${parent}, ` +
+        "does not exist; create it first, or fix the path",
+    );
+  }
 }
 
 /** Runs a command body and exits with the right code; errors print one clear line (no stack unless debugging). */

@@ -27,9 +27,15 @@ export function whereTheRowsAre(
   );
 }
 
-/** `ocp-aggregator db <sub>`, with --data-dir when the folder is not the default one. */
+/**
+ * How a person types the command in a checkout (the README's way): `ocp-aggregator` is not on PATH there, and the
+ * bare name printed as a next step fails with "command not found".
+ */
+export const CLI_COMMAND = "npx ocp-aggregator";
+
+/** `npx ocp-aggregator db <sub>`, with --data-dir when the folder is not the default one. */
 export function dbCommand(sub: string, dataDir: string | null): string {
-  return `ocp-aggregator db ${sub}${dataDir ? ` --data-dir ${shellQuote(dataDir)}` : ""}`;
+  return `${CLI_COMMAND} db ${sub}${dataDir ? ` --data-dir ${shellQuote(dataDir)}` : ""}`;
 }
 
 /** A psql line that reads the password from the cluster's file instead of showing it. */

@@ -28,7 +28,8 @@ describe("ocp-aggregator CLI", () => {
     expect(run.stdout).toMatch(/Storage +search-dev-1 +60/);
     // It ends saying where the rows are and how to look at them.
     expect(run.stdout).toContain(`in the embedded PostgreSQL, data in ${join(dataDir, "pg")}\n`);
-    expect(run.stdout).toContain(`look    ocp-aggregator db psql --data-dir ${join(dataDir, "pg")}`);
+    // as typed in a checkout (README): the bare name is not on PATH there
+    expect(run.stdout).toContain(`look    npx ocp-aggregator db psql --data-dir ${join(dataDir, "pg")}`);
     // A healthy cluster: no unallocated capacity below zero; the claimless PV's row is named and explained.
     expect(run.stdout).toMatch(/Pod +Platform unallocated +30 +\d/);
     expect(run.stdout).toMatch(/Storage +\(PV without claim\) +30/);
@@ -104,6 +105,29 @@ describe("ocp-aggregator CLI", () => {
     );
     expect(bad("--source-uuid", UUID, "--cluster-id", "c".repeat(51)).status).toBe(2);
     expect(existsSync(neverCreated)).toBe(false); // no embedded PostgreSQL was started
+  });
+
+  it("refuses a --data-dir whose parent folder does not exist (a typo), creating nothing (exit 2)", () => {
+    const typoParent = join(dataDir, "no-such-parent");
+    const args = ["--input", dataDir, "--source-uuid", UUID, "--year", "2025", "--month", "10"];
+    for (const run of [
+      cli("aggregate", ...args, "--data-dir", join(typoParent, "pg")),
+      cli("db", "start", "--data-dir", join(typoParent, "pg")),
+    ]) {
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain(
+        `embedded.data_dir (--data-dir, OCP_AGG_DATA_DIR): ${join(typoParent, "pg")}: the folder it would be created in, ${typoParent}, does not exist`,
+      );
+    }
+    expect(existsSync(typoParent)).toBe(false);
+  });
+
+  it("generate-ocp-on-aws prints an ocp-on-aws command that runs as typed (npx, quoted alias)", () => {
+    const out = join(dataDir, "aws ds");
+    const run = cli("generate-ocp-on-aws", "--scenario", "storage-ebs", "--out", out);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`run: npx ocp-aggregator ocp-on-aws --input '${out}' --source-uuid `);
+    expect(run.stdout).toContain("--cluster-alias 'Storage Cluster'");
   });
 
   it("prints config typos; --strict and unknown top-level keys exit 2", () => {

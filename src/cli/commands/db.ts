@@ -153,7 +153,8 @@ function requirePsql(): void {
   if (probe.error) {
     throw new Error(
       "psql (the PostgreSQL client) is not installed or not on PATH; install it (Debian/Ubuntu: apt-get install " +
-        "postgresql-client, Fedora/RHEL: dnf install postgresql) or connect another client to the URL from: ocp-aggregator db start",
+        "postgresql-client, Fedora/RHEL: dnf install postgresql), or keep the server running (npx ocp-aggregator db start) " +
+        "and connect another client to the URL from: npx ocp-aggregator db url",
     );
   }
 }

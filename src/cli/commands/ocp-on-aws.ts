@@ -9,6 +9,7 @@ import { verifyOcpOnAws } from "../../aws/verify/verify-ocp-on-aws.js";
 import { type ConfigOverrides, UsageError } from "../../config/index.js";
 import { SCALE_PRESETS, type ScalePreset } from "../../generate/index.js";
 import { commandContext, defined, runCommand } from "../run-context.js";
+import { CLI_COMMAND, shellQuote } from "../where-rows.js";
 import { runScopeOverrides } from "./aggregate.js";
 
 export interface OcpOnAwsCliOptions {
@@ -214,9 +215,9 @@ function registerGenerateCommand(program: Command): void {
           .join("");
         process.stdout.write(
           `wrote ${ds.dir} (${ds.rows.hourly} hourly, ${ds.rows.daily} daily CUR rows, ${ds.clusters.length} cluster(s))\n` +
-            `run: ocp-aggregator ocp-on-aws --input ${ds.dir} --source-uuid ${p.awsSourceUuid} --ocp-source-uuid ${p.ocpSourceUuid}` +
+            `run: ${CLI_COMMAND} ocp-on-aws --input ${shellQuote(ds.dir)} --source-uuid ${p.awsSourceUuid} --ocp-source-uuid ${p.ocpSourceUuid}` +
             ` --year ${p.year} --month ${p.month} --start-date ${p.startDate} --end-date ${p.endDate} --cluster-id ${p.clusterId}` +
-            `${p.clusterAlias ? ` --cluster-alias '${p.clusterAlias}'` : ""} --bill-id ${p.billId} --report-period-id ${p.reportPeriodId}` +
+            `${p.clusterAlias ? ` --cluster-alias ${shellQuote(p.clusterAlias)}` : ""} --bill-id ${p.billId} --report-period-id ${p.reportPeriodId}` +
             ` --markup ${p.markup} --distribution ${p.distribution}${shared}` +
             `${ds.aws.enabledTagKeys.length ? ` --aws-enabled-tag-keys ${ds.aws.enabledTagKeys.join(",")}` : ""}\n`,
         );
