@@ -23,7 +23,7 @@ import {
   tagMatched,
   type UuidSource,
 } from "./f2-attribute.js";
-import { clusterCounts, finalSplit, networkUnattributed } from "./f2-split.js";
+import { clusterCounts, finalSplit, networkUnattributed, type SplitRow } from "./f2-split.js";
 import { projectKeys, projectRows } from "./f3-project.js";
 import { genericMatchedTags, keysEnabledForBoth, specialMatchedTags } from "./matched-tags.js";
 
@@ -94,42 +94,58 @@ export function runOcpOnAws(inputs: OcpOnAwsInputs): OcpOnAwsResult {
   const counts = { awsRowsInRange: 0, resourceMatched: 0, tagMatched: 0 };
   const chunks = dateRangePairs(params.startDate, params.endDate);
   for (const chunk of chunks) {
-    const aws = inputs.awsDaily.filter((r) => inRange(r.usageStart, chunk));
-    const ocp = inputs.ocpRows.filter((r) => inRange(r.usageStart, chunk));
-    const allOcp = inputs.allOcpRows.filter((r) => inRange(r.usageStart, chunk));
-    const matchables = inputs.matchables(chunk);
-    const { tags: generic, source } = chunkMatchedTags(reference, bothKeys, aws, ocp);
-    sources.add(source);
-    const tagArray = [...generic, ...specialMatchedTags(matchables, params.clusterId, params.clusterAlias)];
-    for (const t of generic) matchedTags.add(t);
-    const temp = matchAwsRows(aws, matchables, tagArray, reference.awsEnabledKeys, chunk);
-    counts.awsRowsInRange += aws.length;
-    for (const t of temp) {
-      if (t.resourceIdMatched) counts.resourceMatched++;
-      else counts.tagMatched++;
-    }
-    const capacities = diskCapacities(temp, inputs.ocpRows, inputs.awsHourly, hours);
-    const claimed = claimedDiskCapacity(allOcp, temp, chunk);
-    const pds = [
-      ...storageByCsiHandle(ocp, temp, capacities, inputs.newUuid),
-      ...storageUnattributed(ocp, temp, capacities, claimed, inputs.newUuid),
-      ...resourceMatched(ocp, temp, capacities),
-      ...tagMatched(ocp, temp),
-    ];
-    const split = [
-      ...finalSplit(
-        pds,
-        clusterCounts(temp, allOcp),
-        params.distribution,
-        params.markup,
-        reference.accountAliases,
-      ),
-      ...networkUnattributed(ocp, temp, params.markup, reference.accountAliases),
-    ];
-    rows.push(...projectRows(split, keys, params));
+    const split = splitChunk(inputs, chunk, bothKeys, hours, { matchedTags, sources, counts });
+    // one push per row: spreading a chunk's rows as arguments overflows the stack past ~120,000 rows
+    for (const row of projectRows(split, keys, params)) rows.push(row);
   }
   rows.sort(compareProjectRows);
   return { rows, chunks, matchedTags: [...matchedTags].sort(), matchedTagsSources: [...sources], counts };
+}
+
+/**
+ * F1 and F2 of one chunk: its AWS and OCP rows, the matched rows, the project-temp rows and their split. Only
+ * the split rows leave, so everything else of the chunk can be collected before F3 groups them.
+ */
+function splitChunk(
+  inputs: OcpOnAwsInputs,
+  chunk: DayRange,
+  bothKeys: readonly string[],
+  hours: number,
+  seen: { matchedTags: Set<string>; sources: Set<MatchedTagsSource>; counts: OcpOnAwsResult["counts"] },
+): SplitRow[] {
+  const { params, reference } = inputs;
+  const aws = inputs.awsDaily.filter((r) => inRange(r.usageStart, chunk));
+  const ocp = inputs.ocpRows.filter((r) => inRange(r.usageStart, chunk));
+  const allOcp = inputs.allOcpRows.filter((r) => inRange(r.usageStart, chunk));
+  const matchables = inputs.matchables(chunk);
+  const { tags: generic, source } = chunkMatchedTags(reference, bothKeys, aws, ocp);
+  seen.sources.add(source);
+  const tagArray = [...generic, ...specialMatchedTags(matchables, params.clusterId, params.clusterAlias)];
+  for (const t of generic) seen.matchedTags.add(t);
+  const temp = matchAwsRows(aws, matchables, tagArray, reference.awsEnabledKeys, chunk);
+  seen.counts.awsRowsInRange += aws.length;
+  for (const t of temp) {
+    if (t.resourceIdMatched) seen.counts.resourceMatched++;
+    else seen.counts.tagMatched++;
+  }
+  const capacities = diskCapacities(temp, inputs.ocpRows, inputs.awsHourly, hours);
+  const claimed = claimedDiskCapacity(allOcp, temp, chunk);
+  const pds = [
+    ...storageByCsiHandle(ocp, temp, capacities, inputs.newUuid),
+    ...storageUnattributed(ocp, temp, capacities, claimed, inputs.newUuid),
+    ...resourceMatched(ocp, temp, capacities),
+    ...tagMatched(ocp, temp),
+  ];
+  return [
+    ...finalSplit(
+      pds,
+      clusterCounts(temp, allOcp),
+      params.distribution,
+      params.markup,
+      reference.accountAliases,
+    ),
+    ...networkUnattributed(ocp, temp, params.markup, reference.accountAliases),
+  ];
 }
 
 /**

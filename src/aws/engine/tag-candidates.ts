@@ -90,7 +90,10 @@ export class TagCandidates {
     let found = this.searchCache.get(search);
     if (!found) {
       found = [];
-      for (const [text, rows] of this.byLabelText) if (text.includes(search)) found.push(...rows);
+      for (const [text, rows] of this.byLabelText) {
+        // row by row: a label shared by most pods can give more rows than a call's arguments may hold
+        if (text.includes(search)) for (const row of rows) found.push(row);
+      }
       this.searchCache.set(search, found);
     }
     return found;

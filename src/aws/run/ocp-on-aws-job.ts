@@ -180,7 +180,8 @@ export async function runOcpOnAwsJob(
     });
     const allOcpRows = [...ocpRows];
     for (const shared of options.sharedOcpSources ?? []) {
-      allOcpRows.push(...(await summaryRowsOf({ ...shared, reportPeriodId: null })).rows);
+      // row by row: a large cluster has more rows than a call's arguments may hold
+      for (const row of (await summaryRowsOf({ ...shared, reportPeriodId: null })).rows) allOcpRows.push(row);
     }
     const ocpSeconds = (performance.now() - t) / 1000;
     logger.info({ ocpSummaryRows: ocpRows.length, ocpSummaryFrom }, "OCP summary rows");

@@ -93,7 +93,8 @@ export async function verifyOcpOnAws(
       };
       const files = await ocpFiles(source, copies, run);
       mainFiles ??= files;
-      summary.push(...(await runner.run({ files, run, reference })));
+      // row by row: a month of a large cluster has more rows than a call's arguments may hold
+      for (const row of await runner.run({ files, run, reference })) summary.push(row);
       storageBySource[cluster.sourceUuid] = preferDaily(files.storage_usage);
     }
     const cur = await listCurFiles(treeBrowserOf(source), source.describe(), {
