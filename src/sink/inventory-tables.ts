@@ -185,7 +185,9 @@ async function writeNodes(
      UPDATE ${table} AS n SET node_role = input.role, architecture = input.architecture
        FROM input
       WHERE n.uuid = input.match
-        AND (n.node_role IS NULL OR n.node_role = '' OR n.architecture IS NULL OR n.architecture = '')`,
+        AND (n.node_role IS NULL OR n.node_role = '' OR n.architecture IS NULL OR n.architecture = '')
+        -- a node whose labels give no architecture stays empty: writing the same values again is no update
+        AND (n.node_role, n.architecture) IS DISTINCT FROM (input.role, input.architecture)`,
     args,
   );
   const inserted = await client.query(

@@ -160,6 +160,14 @@ describe("inventory step", () => {
     expect(await rows(`SELECT count(*)::int AS n FROM ${schema}.reporting_ocp_clusters`)).toEqual([{ n: 1 }]);
   });
 
+  it("a re-run of nodes without an architecture label counts no update (the same values are not rewritten)", async () => {
+    const gpu = await env.generate("gpu-nodes");
+    const config = env.config(gpu, { schema: "org_inv_noarch" });
+    config.run.steps = ["inventory"];
+    expect((await env.run(config)).tables.reporting_ocp_nodes).toEqual({ inserted: 2, updated: 0 });
+    expect((await env.run(config)).tables.reporting_ocp_nodes).toEqual({ inserted: 0, updated: 0 });
+  });
+
   it("a run that fails later leaves the inventory as it was (one transaction)", async () => {
     const before = await nodes();
     const copy = await env.generate("inventory", "broken");
