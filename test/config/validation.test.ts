@@ -37,6 +37,10 @@ describe("validation messages name the key and where the value came from", () =>
     expect(() => loadConfig({ env: {}, overrides: { performance: { mode: "fast" } } })).toThrow(
       'config error: performance.mode: expected one of "streaming", "in-memory", got "fast" (from option --mode)',
     );
+    // ocp-on-aws's own options are named as typed, not by their config path
+    expect(() => loadConfig({ env: {}, overrides: { ocpOnAws: { distribution: "cpus" } } })).toThrow(
+      'config error: ocp_on_aws.distribution: expected one of "cpu", "memory" or null, got "cpus" (from option --distribution)',
+    );
   });
 
   it("POC aliases report the spelling used", () => {

@@ -11,13 +11,15 @@ import {
 import type { KeySpec } from "./key-spec.js";
 
 export const OCP_ON_AWS_KEYS: readonly KeySpec[] = [
-  // the ocp-on-aws command (its OCP source, cluster, report period and days are the run.* keys)
+  // the ocp-on-aws command (its OCP source, cluster, report period and days are the run.* keys); `option` is
+  // the ocp-on-aws option, named by validation errors
   {
     key: "ocp_on_aws.aws_source_uuid",
     target: ["ocpOnAws", "awsSourceUuid"],
     kind: optionalTextKind,
     default: null,
     env: ["OCP_AGG_AWS_SOURCE_UUID"],
+    option: "--source-uuid",
     doc: "AWS source (provider) uuid of ocp-on-aws (its --source-uuid)",
   },
   {
@@ -26,6 +28,7 @@ export const OCP_ON_AWS_KEYS: readonly KeySpec[] = [
     kind: nullableId,
     default: null,
     env: ["OCP_AGG_AWS_BILL_ID"],
+    option: "--bill-id",
     doc: "Koku's AWS bill id written as cost_entry_bill_id (--bill-id)",
   },
   {
@@ -34,6 +37,7 @@ export const OCP_ON_AWS_KEYS: readonly KeySpec[] = [
     kind: nullableNonNegativeNumber,
     default: null,
     env: ["OCP_AGG_AWS_MARKUP"],
+    option: "--markup",
     doc: "markup fraction (--markup); unset: the AWS source's Koku cost model markup percent / 100 when the schema has one, else 0",
   },
   {
@@ -42,6 +46,7 @@ export const OCP_ON_AWS_KEYS: readonly KeySpec[] = [
     kind: nullableEnumKind(["cpu", "memory"]),
     default: null,
     env: ["OCP_AGG_AWS_DISTRIBUTION"],
+    option: "--distribution",
     doc: "instance cost split by cpu or memory effective usage (--distribution); unset: the OCP source's Koku cost model distribution_type when the schema has one, else cpu",
   },
   {
@@ -50,6 +55,7 @@ export const OCP_ON_AWS_KEYS: readonly KeySpec[] = [
     kind: stringListKind,
     default: null,
     env: ["OCP_AGG_AWS_ENABLED_TAG_KEYS"],
+    option: "--aws-enabled-tag-keys",
     doc: "enabled AWS tag keys when the schema has no reporting_enabledtagkeys (--aws-enabled-tag-keys)",
   },
   {
@@ -58,6 +64,7 @@ export const OCP_ON_AWS_KEYS: readonly KeySpec[] = [
     kind: stringListKind,
     default: [],
     env: ["OCP_AGG_SHARED_OCP_SOURCES"],
+    option: "--shared-ocp-source",
     doc: "other clusters on the AWS account, UUID=CLUSTER_ID[:ALIAS] (--shared-ocp-source)",
   },
 ];
