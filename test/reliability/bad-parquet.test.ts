@@ -5,26 +5,11 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { parquetMetadata } from "hyparquet";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ReportType } from "../../src/model.js";
-import { runAggregateJob } from "../../src/run/job.js";
-import { compareRowSets } from "../../src/verify/compare.js";
-import { readSummaryRows } from "../helpers/summary-db.js";
-import {
-  closeReference,
-  copySample,
-  type DatasetCopy,
-  type Harness,
-  jobConfig,
-  onlyFile,
-  partitionDir,
-  quietLogger,
-  referenceRows,
-  SAMPLE_BASIC,
-  snapshotRows,
-  startHarness,
-} from "./support/harness.js";
+import { rewrite, useBadInputRuns, withCopy } from "./support/bad-input-runs.js";
+import { onlyFile, partitionDir, snapshotRows } from "./support/harness.js";
+import { columnChunkMeta, dataPageOffset, overwrite } from "./support/parquet-bytes.js";
 import {
   type CellType,
   dropColumns,
@@ -36,107 +21,8 @@ import {
 import { capturingUnhandledRejections } from "./support/unhandled.js";
 
 const SCHEMA = "org_bad_parquet";
-let harness: Harness;
-
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => {
-  closeReference();
-  await harness?.stop();
-});
-
-/** A fresh hourly-only copy of the sample; the caller damages it. */
-async function withCopy(body: (copy: DatasetCopy) => Promise<void>): Promise<void> {
-  const copy = copySample(SAMPLE_BASIC, { hourlyOnly: true });
-  try {
-    await body(copy);
-  } finally {
-    copy.remove();
-  }
-}
-
-const run = (copy: DatasetCopy) =>
-  runAggregateJob(jobConfig(copy.dir, copy.params, { url: harness.db.url, schema: SCHEMA }), {
-    logger: quietLogger,
-  });
-
-/** Stores the pristine sample's rows (the "previous run") and returns their exact snapshot. */
-let pristineRows: string[] | null = null;
-
-async function storeBaseline(copy: DatasetCopy): Promise<string[]> {
-  const current = await snapshotRows(harness.admin, SCHEMA, copy.params.run.sourceUuid);
-  // The table already holds the pristine rows (a previous case failed as it should): no need to run again.
-  if (pristineRows !== null && current.length > 0 && arraysEqual(current, pristineRows)) return current;
-  const pristine = copySample(SAMPLE_BASIC, { hourlyOnly: true });
-  try {
-    await run(pristine);
-  } finally {
-    pristine.remove();
-  }
-  const rows = await snapshotRows(harness.admin, SCHEMA, copy.params.run.sourceUuid);
-  expect(rows.length).toBeGreaterThan(0);
-  pristineRows ??= rows;
-  expect(rows).toEqual(pristineRows);
-  return rows;
-}
-
-function arraysEqual(a: string[], b: string[]): boolean {
-  return a.length === b.length && a.every((line, i) => line === b[i]);
-}
-
-/** Runs the damaged copy: it must fail with `pattern`, and the stored rows must not change. */
-async function expectFailureKeepingRows(copy: DatasetCopy, patterns: (string | RegExp)[]): Promise<string> {
-  const before = await storeBaseline(copy);
-  // One failure, reported once: no read (e.g. one read ahead) may fail on its own, unhandled.
-  const { error, unhandled } = await capturingUnhandledRejections(() => run(copy));
-  expect(error, "the run should have failed").not.toBeNull();
-  expect(unhandled.map((e) => (e as Error).message)).toEqual([]);
-  const message = (error as Error).message;
-  if (process.env.RELIABILITY_SHOW_ERRORS) console.log(message);
-  for (const pattern of patterns) {
-    if (typeof pattern === "string") expect(message).toContain(pattern);
-    else expect(message).toMatch(pattern);
-  }
-  expect(await snapshotRows(harness.admin, SCHEMA, copy.params.run.sourceUuid)).toEqual(before);
-  return message;
-}
-
-/** Runs the modified copy: it must succeed and store exactly what the DuckDB reference computes. */
-async function expectReferenceRows(copy: DatasetCopy): Promise<void> {
-  await storeBaseline(copy);
-  await run(copy);
-  const stored = await readSummaryRows(harness.admin, SCHEMA, copy.params.run.sourceUuid);
-  const expected = await referenceRows(copy.dir, copy.params);
-  const comparison = compareRowSets(stored, expected as never);
-  expect(comparison.equal, comparison.report).toBe(true);
-}
-
-async function rewrite(
-  copy: DatasetCopy,
-  type: ReportType,
-  change: (table: Awaited<ReturnType<typeof readTable>>) => Awaited<ReturnType<typeof readTable>>,
-  options: { rowGroupSize?: number } = {},
-): Promise<string> {
-  const path = onlyFile(copy.dir, copy.params, type);
-  writeTable(path, change(await readTable(path)), options);
-  return path;
-}
-
-/** Byte range of one column chunk's first data page header, from the footer. */
-function dataPageOffset(path: string, rowGroup: number, column: string): number {
-  const bytes = readFileSync(path);
-  const metadata = parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  const chunk = metadata.row_groups[rowGroup].columns.find((c) => c.meta_data?.path_in_schema[0] === column);
-  if (!chunk?.meta_data) throw new Error(`no chunk for ${column} in row group ${rowGroup}`);
-  return Number(chunk.meta_data.data_page_offset);
-}
-
-function overwrite(path: string, offset: number, bytes: number[]): void {
-  const data = readFileSync(path);
-  Buffer.from(bytes).copy(data, offset);
-  writeFileSync(path, data);
-}
+const { harness, run, storeBaseline, expectFailureKeepingRows, expectReferenceRows } =
+  useBadInputRuns(SCHEMA);
 
 describe("damaged files fail the run, naming the file, and keep the previous rows", () => {
   it("truncated file", async () => {
@@ -191,13 +77,8 @@ describe("damaged files fail the run, naming the file, and keep the previous row
   it("corrupt compressed dictionary page of a text column names row group and column", async () => {
     await withCopy(async (copy) => {
       const path = await rewrite(copy, "pod_usage", (t) => t, { rowGroupSize: 50 });
-      const bytes = readFileSync(path);
-      const metadata = parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
-      const chunk = metadata.row_groups[2].columns.find(
-        (c) => c.meta_data?.path_in_schema[0] === "namespace",
-      );
-      const meta = chunk?.meta_data;
-      if (!meta?.dictionary_page_offset) throw new Error("expected a dictionary page");
+      const meta = columnChunkMeta(path, 2, "namespace");
+      if (!meta.dictionary_page_offset) throw new Error("expected a dictionary page");
       const start = Number(meta.dictionary_page_offset);
       // Keep the page header's first bytes (type, sizes) and garble what follows: the snappy payload.
       overwrite(
@@ -297,7 +178,7 @@ describe("unusual but valid files give the spec's rows", () => {
       });
       const before = await storeBaseline(copy);
       await run(copy);
-      expect(await snapshotRows(harness.admin, SCHEMA, copy.params.run.sourceUuid)).toEqual(before);
+      expect(await snapshotRows(harness().admin, SCHEMA, copy.params.run.sourceUuid)).toEqual(before);
     });
   });
 
@@ -306,7 +187,7 @@ describe("unusual but valid files give the spec's rows", () => {
       overwrite(onlyFile(copy.dir, copy.params, "pod_usage"), 0, [0x58, 0x58, 0x58, 0x58]);
       const before = await storeBaseline(copy);
       await run(copy);
-      expect(await snapshotRows(harness.admin, SCHEMA, copy.params.run.sourceUuid)).toEqual(before);
+      expect(await snapshotRows(harness().admin, SCHEMA, copy.params.run.sourceUuid)).toEqual(before);
     });
   });
 
@@ -355,7 +236,7 @@ describe("unusual but valid files give the spec's rows", () => {
         }
         const before = await storeBaseline(copy);
         await run(copy);
-        expect(await snapshotRows(harness.admin, SCHEMA, copy.params.run.sourceUuid)).toEqual(before);
+        expect(await snapshotRows(harness().admin, SCHEMA, copy.params.run.sourceUuid)).toEqual(before);
       });
     });
   }
@@ -387,7 +268,7 @@ describe("unusual but valid files give the spec's rows", () => {
       }));
       const before = await storeBaseline(copy);
       await run(copy);
-      expect(await snapshotRows(harness.admin, SCHEMA, copy.params.run.sourceUuid)).toEqual(before);
+      expect(await snapshotRows(harness().admin, SCHEMA, copy.params.run.sourceUuid)).toEqual(before);
     });
   });
 
@@ -412,7 +293,7 @@ describe("unusual but valid files give the spec's rows", () => {
         ),
       }));
       await expectReferenceRows(copy);
-      const nan = await harness.admin.query(
+      const nan = await harness().admin.query(
         `SELECT count(*)::int AS n FROM ${SCHEMA}.reporting_ocpusagelineitem_daily_summary
           WHERE pod_request_cpu_core_hours = 'NaN'::numeric OR cluster_capacity_cpu_core_hours = 'NaN'::numeric`,
       );
