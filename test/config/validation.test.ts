@@ -98,8 +98,13 @@ describe("validation messages name the key and where the value came from", () =>
 
   it("rejects a malformed s3 input or summary location and unreadable files", () => {
     expect(() => loadConfig({ env: { OCP_AGG_INPUT: "s3://" } })).toThrow(
-      "config error: input: expected s3://bucket[/prefix] (from env OCP_AGG_INPUT)",
+      'config error: input: expected a local directory or s3://bucket[/prefix], got "s3://" (from env OCP_AGG_INPUT)',
     );
+    for (const location of ["s3:/bucket", "S3://bucket/prefix", "gs://bucket/prefix", "s3:bucket"]) {
+      expect(() => loadConfig({ env: {}, overrides: { input: location } })).toThrow(
+        `config error: input: expected a local directory or s3://bucket[/prefix], got "${location}" (from option --input)`,
+      );
+    }
     for (const location of ["s3://", "s3:///prefix", "gs://bucket/prefix", "s3:bucket"]) {
       expect(() => loadConfig({ env: {}, overrides: { run: { summaryParquet: location } } })).toThrow(
         `config error: run.summary_parquet: expected a local directory or s3://bucket[/prefix], got "${location}" (from option --summary-parquet)`,

@@ -141,7 +141,8 @@ export const RUN_KEYS: readonly KeySpec[] = [
   {
     key: "input",
     target: ["input"],
-    kind: optionalTextKind,
+    // a mistyped S3 URL (`s3:/bucket`, `S3://bucket`, `gs://…`) is refused, not taken for a local folder name
+    kind: tableLocationKind,
     default: null,
     env: ["OCP_AGG_INPUT"],
     aliases: [{ key: "run.input" }],
