@@ -33,6 +33,7 @@ import { type BuiltCli, buildCli } from "../helpers/dist.js";
 import { startTestPostgres, type TestPostgres } from "../helpers/postgres.js";
 import { readSummaryRows } from "../helpers/summary-db.js";
 import { generateDatasets, jobFor, type TestDataset, writeCorruptInput } from "./datasets.js";
+import { counter, metricsOf } from "./worker-metrics.js";
 import { type CliProcess, startCli } from "./worker-process.js";
 
 const logger = createLogger({ level: "error", format: "json" });
@@ -80,26 +81,12 @@ function startWorker(name: string, extra: string[] = []): CliProcess {
   return worker;
 }
 
-async function metricsOf(worker: CliProcess): Promise<string> {
-  const ready = await worker.waitForLog((line) => line.msg === "worker ready");
-  const response = await fetch(`http://127.0.0.1:${ready.metricsPort}/metrics`);
-  expect(response.status).toBe(200);
-  return response.text();
-}
-
 async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error("condition not met in time");
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-}
-
-function counter(text: string, name: string): number {
-  return text
-    .split("\n")
-    .filter((line) => line.startsWith(name))
-    .reduce((sum, line) => sum + Number(line.split(" ").pop()), 0);
 }
 
 beforeAll(async () => {
