@@ -130,6 +130,21 @@ describe("ocp-aggregator CLI", () => {
     expect(run.stdout).toContain("--cluster-alias 'Storage Cluster'");
   });
 
+  it("offers no option that cannot apply: verify writes nothing, submit has no embedded database", () => {
+    for (const [command, option] of [
+      ["verify", "--summary-parquet"],
+      ["verify", "--steps"],
+      ["verify", "--allow-empty"],
+      ["submit", "--data-dir"],
+    ] as const) {
+      expect(cli(command, "--help").stdout).not.toContain(option);
+      const typed = cli(command, option, "x");
+      expect(typed.status).toBe(2);
+      expect(typed.stderr).toContain(`unknown option '${option}'`);
+    }
+    expect(cli("aggregate", "--help").stdout).toContain("--summary-parquet");
+  });
+
   it("prints config typos; --strict and unknown top-level keys exit 2", () => {
     const typo = join(dataDir, "typo.yaml");
     writeFileSync(typo, `run:\n  cluster_alais: prod\n  source_uuid: ${UUID}\n  year: 2025\n  month: 10\n`);

@@ -34,37 +34,48 @@ export interface AggregateCliOptions {
   strict?: boolean;
 }
 
-export function addRunOptions(command: Command): Command {
-  return command
-    .option("--input <dir|s3://bucket/prefix>", "input root holding Koku's data/parquet tree")
-    .option("--source-uuid <uuid>", "OpenShift source (provider) uuid")
-    .option("--year <yyyy>", "year of the month to summarise")
-    .option("--month <m>", "month to summarise (1-12)")
-    .option("--start-date <YYYY-MM-DD>", "first day (default: first of the month)")
-    .option("--end-date <YYYY-MM-DD>", "last day, inclusive (default: last of the month)")
-    .option("--cluster-id <id>", "cluster id written to every row")
-    .option("--cluster-alias <alias>", "cluster alias written to every row")
-    .option("--report-period-id <n>", "Koku report period id written to every row")
-    .option("--org-id <org>", "tenant (org id) of the object path; default schema")
-    .option("--database-url <url>", "PostgreSQL URL (default: the embedded PostgreSQL)")
-    .option("--schema <name>", "PostgreSQL schema (default: the org id, else public)")
-    .option("--data-dir <dir>", "data directory of the embedded PostgreSQL")
-    .option("--config <file.yaml>", "YAML config file")
-    .option("--strict", "unknown keys in the config file are errors (config.strict)")
-    .option(
-      "--allow-empty",
-      "when no input file or no usage row is found, replace the range with nothing instead of failing",
-    )
-    .option("--mode <streaming|in-memory>", "streaming (bounded memory) or in-memory (read everything first)")
-    .option("--koku-sql <trino|onprem>", "which Koku SQL rendering to reproduce (default trino)")
-    .option("--steps <list>", "Koku's OCP summary steps to run: summary,inventory,gpu,vm (default all)")
-    .option(
-      "--summary-parquet <dir|s3://bucket/prefix>",
-      "also write the summary rows as Parquet in Koku's Hive layout there (after the commit)",
-    )
-    .option("--log-level <level>", "trace, debug, info, warn, error")
-    .option("--log-format <auto|json|pretty>", "log format (auto: pretty on a terminal)")
-    .option("--progress <auto|on|off>", "progress bar (auto: on a terminal outside CI)");
+/** The run options of `aggregate`, as [flags, help]; other commands take them all or all but a few. */
+const RUN_OPTIONS: readonly (readonly [string, string])[] = [
+  ["--input <dir|s3://bucket/prefix>", "input root holding Koku's data/parquet tree"],
+  ["--source-uuid <uuid>", "OpenShift source (provider) uuid"],
+  ["--year <yyyy>", "year of the month to summarise"],
+  ["--month <m>", "month to summarise (1-12)"],
+  ["--start-date <YYYY-MM-DD>", "first day (default: first of the month)"],
+  ["--end-date <YYYY-MM-DD>", "last day, inclusive (default: last of the month)"],
+  ["--cluster-id <id>", "cluster id written to every row"],
+  ["--cluster-alias <alias>", "cluster alias written to every row"],
+  ["--report-period-id <n>", "Koku report period id written to every row"],
+  ["--org-id <org>", "tenant (org id) of the object path; default schema"],
+  ["--database-url <url>", "PostgreSQL URL (default: the embedded PostgreSQL)"],
+  ["--schema <name>", "PostgreSQL schema (default: the org id, else public)"],
+  ["--data-dir <dir>", "data directory of the embedded PostgreSQL"],
+  ["--config <file.yaml>", "YAML config file"],
+  ["--strict", "unknown keys in the config file are errors (config.strict)"],
+  [
+    "--allow-empty",
+    "when no input file or no usage row is found, replace the range with nothing instead of failing",
+  ],
+  ["--mode <streaming|in-memory>", "streaming (bounded memory) or in-memory (read everything first)"],
+  ["--koku-sql <trino|onprem>", "which Koku SQL rendering to reproduce (default trino)"],
+  ["--steps <list>", "Koku's OCP summary steps to run: summary,inventory,gpu,vm (default all)"],
+  [
+    "--summary-parquet <dir|s3://bucket/prefix>",
+    "also write the summary rows as Parquet in Koku's Hive layout there (after the commit)",
+  ],
+  ["--log-level <level>", "trace, debug, info, warn, error"],
+  ["--log-format <auto|json|pretty>", "log format (auto: pretty on a terminal)"],
+  ["--progress <auto|on|off>", "progress bar (auto: on a terminal outside CI)"],
+];
+
+/**
+ * Adds the run options. `omit` names those that cannot apply to the command (e.g. `verify` writes nothing, so
+ * no --summary-parquet): not offering them makes a user who types one get "unknown option" instead of silence.
+ */
+export function addRunOptions(command: Command, omit: readonly string[] = []): Command {
+  for (const [flags, help] of RUN_OPTIONS) {
+    if (!omit.includes(flags.split(" ")[0] as string)) command.option(flags, help);
+  }
+  return command;
 }
 
 /** The options every command that runs the OpenShift summary shares (aggregate, ocp-on-aws). */

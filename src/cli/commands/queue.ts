@@ -165,6 +165,8 @@ export function registerQueueCommands(program: Command): void {
         program
           .command("submit")
           .description("enqueue summary jobs (one per source/month) for `ocp-aggregator worker` processes"),
+        // the queue is in a shared PostgreSQL (never the embedded one) and submit shows no progress bar
+        ["--data-dir", "--progress"],
       ),
     ),
   )

@@ -23,6 +23,8 @@ export function registerVerifyCommand(program: Command): void {
       .description(
         "run the engine and the independent DuckDB rendering of Koku's SQL on the same input and report parity row by row",
       ),
+    // it writes nothing and compares every step; no progress bar
+    ["--allow-empty", "--steps", "--summary-parquet", "--progress"],
   )
     .option(
       "--params <dir|params.json>",
