@@ -128,6 +128,17 @@ describe("ocp-aggregator CLI", () => {
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain(`run: npx ocp-aggregator ocp-on-aws --input '${out}' --source-uuid `);
     expect(run.stdout).toContain("--cluster-alias 'Storage Cluster'");
+
+    // The printed command, as a shell would split it, writes and then says where the rows are.
+    const prefix = "run: npx ocp-aggregator ";
+    const printed = run.stdout.slice(run.stdout.indexOf(prefix) + prefix.length).trim();
+    const args = [...printed.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? "");
+    const written = cli(...args, "--data-dir", join(dataDir, "pg"));
+    expect(written.status, written.stderr).toBe(0);
+    expect(written.stdout).toContain(
+      "rows    public.reporting_ocpawscostlineitem_project_daily_summary_p, public.reporting_ocpusagelineitem_daily_summary in the embedded PostgreSQL",
+    );
+    expect(written.stdout).toContain(`look    npx ocp-aggregator db psql --data-dir ${join(dataDir, "pg")}`);
   });
 
   it("offers no option that cannot apply: verify writes nothing, submit has no embedded database", () => {

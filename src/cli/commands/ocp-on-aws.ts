@@ -5,11 +5,13 @@ import { generateOcpOnAwsDataset } from "../../aws/generate/index.js";
 import { generateOcpOnAwsScale } from "../../aws/generate/scale.js";
 import { runOcpOnAwsJob } from "../../aws/run/ocp-on-aws-job.js";
 import { resolveOcpOnAwsParams, sharedSourceFrom } from "../../aws/run/ocp-on-aws-params.js";
+import { PROJECT_TABLE } from "../../aws/sink/project-table.js";
 import { verifyOcpOnAws } from "../../aws/verify/verify-ocp-on-aws.js";
 import { type ConfigOverrides, UsageError } from "../../config/index.js";
 import { SCALE_PRESETS, type ScalePreset } from "../../generate/index.js";
+import { SUMMARY_TABLE } from "../../sink/summary-ddl.js";
 import { commandContext, defined, runCommand } from "../run-context.js";
-import { CLI_COMMAND, shellQuote } from "../where-rows.js";
+import { CLI_COMMAND, shellQuote, whereTheRowsAre } from "../where-rows.js";
 import { runScopeOverrides } from "./aggregate.js";
 
 export interface OcpOnAwsCliOptions {
@@ -171,6 +173,9 @@ export function registerOcpOnAwsCommand(program: Command): void {
         logger.info({ report: { ...report, rows: undefined } }, "ocp-on-aws run complete");
         const { rows: _rows, ...shown } = report;
         process.stdout.write(options.json ? `${JSON.stringify(shown, null, 2)}\n` : formatReport(shown));
+        // as aggregate and demo do: where the rows went and the command to look at them
+        if (!options.json && !options.dryRun)
+          process.stdout.write(whereTheRowsAre(config, report.schema, [PROJECT_TABLE, SUMMARY_TABLE]));
       }),
     );
 }
