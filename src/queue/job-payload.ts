@@ -59,12 +59,17 @@ export function checkDaysInMonth(
 
 export type SummaryJobPayload = z.infer<typeof summaryJobPayloadSchema>;
 
+/** A job whose payload is not a job: no retry can fix it, so the worker fails it for good. */
+export class InvalidJobPayloadError extends Error {
+  override name = "InvalidJobPayloadError";
+}
+
 /** Validates a payload (from the command line, a jobs file or the queue), naming each bad field. */
 export function parseSummaryJobPayload(value: unknown): SummaryJobPayload {
   const parsed = summaryJobPayloadSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "job"}: ${issue.message}`);
-  throw new Error(`invalid summary job: ${problems.join("; ")}`);
+  throw new InvalidJobPayloadError(`invalid summary job: ${problems.join("; ")}`);
 }
 
 /**

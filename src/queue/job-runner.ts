@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import { ConfigError, type ConfigOverrides, loadConfig } from "../config/index.js";
 import { EmptyInputError } from "../run/empty-input.js";
 import { withRunLock } from "./job-lock.js";
-import { mergeOverrides } from "./job-payload.js";
+import { InvalidJobPayloadError, mergeOverrides } from "./job-payload.js";
 import type { WorkerMetrics } from "./metrics.js";
 import { parseQueuedJobPayload, queuedLockKey, queuedOverrides, queuedRunKey } from "./queued-job.js";
 import { runJobPayload } from "./run-payload.js";
@@ -35,9 +35,13 @@ export interface JobRunnerContext {
   workerName: string;
 }
 
-/** Same input, same failure: an empty input or a bad setting is not retried (no retry storm). */
+/** Same input, same failure: an empty input, a bad setting or a malformed job is not retried (no retry storm). */
 export function isPermanentFailure(error: unknown): boolean {
-  return error instanceof EmptyInputError || error instanceof ConfigError;
+  return (
+    error instanceof EmptyInputError ||
+    error instanceof ConfigError ||
+    error instanceof InvalidJobPayloadError
+  );
 }
 
 export interface JobOutput {

@@ -6,6 +6,7 @@
 import type { ConfigOverrides } from "../config/index.js";
 import {
   dedupeKey,
+  InvalidJobPayloadError,
   parseSummaryJobPayload,
   payloadOverrides,
   runKey,
@@ -32,14 +33,14 @@ export function parseQueuedJobPayload(value: unknown): QueuedJobPayload {
   const kind = (value as { kind?: unknown } | null)?.kind;
   if (kind === undefined) return parseSummaryJobPayload(value);
   if (kind !== OCP_ON_AWS_KIND) {
-    throw new Error(
+    throw new InvalidJobPayloadError(
       `invalid job: kind: expected "${OCP_ON_AWS_KIND}" or none (a summary job), got ${JSON.stringify(kind)}`,
     );
   }
   const parsed = ocpOnAwsJobPayloadSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "job"}: ${issue.message}`);
-  throw new Error(`invalid ocp-on-aws job: ${problems.join("; ")}`);
+  throw new InvalidJobPayloadError(`invalid ocp-on-aws job: ${problems.join("; ")}`);
 }
 
 /** What the job rewrites, as reports show it. */

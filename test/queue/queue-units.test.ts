@@ -18,14 +18,35 @@ import {
   resolveQueueConnection,
   runKey,
 } from "../../src/queue/index.js";
+import { isPermanentFailure } from "../../src/queue/job-runner.js";
 import { createWorkerMetrics } from "../../src/queue/metrics.js";
 import { startMonitoringServer } from "../../src/queue/monitoring-server.js";
+import { parseQueuedJobPayload } from "../../src/queue/queued-job.js";
 
 const SOURCE = "6e1ad9b0-3b2a-4b8e-9a0f-1d2c3b4a5e6f";
 const dir = mkdtempSync(join(tmpdir(), "ocp-agg-queue-units-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("job payload", () => {
+  it("a malformed payload fails the job for good: no retry can fix it", () => {
+    for (const payload of [
+      { sourceUuid: SOURCE, year: 2025, month: 13 },
+      { kind: "ocp-on-gcp", sourceUuid: SOURCE },
+      { kind: "ocp-on-aws", sourceUuid: SOURCE },
+      null,
+    ]) {
+      let failure: unknown;
+      try {
+        parseQueuedJobPayload(payload);
+      } catch (error) {
+        failure = error;
+      }
+      expect(failure, JSON.stringify(payload)).toBeInstanceOf(Error);
+      expect(isPermanentFailure(failure), JSON.stringify(payload)).toBe(true);
+    }
+    expect(isPermanentFailure(new Error("connection refused"))).toBe(false);
+  });
+
   it("accepts a source/month with an optional day range and names bad fields", () => {
     const job = parseSummaryJobPayload({ sourceUuid: SOURCE, year: 2025, month: 2, startDate: "2025-02-03" });
     expect(job.startDate).toBe("2025-02-03");
