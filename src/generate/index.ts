@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { UsageError } from "../config/errors.js";
 import type { S3ConnectionOptions } from "../source/s3-client.js";
 import { parseS3Url } from "../source/s3-client.js";
 import { uploadDirectory } from "../source/upload.js";
@@ -61,7 +62,7 @@ function prepareLocalDir(dir: string, overwrite: boolean): void {
   const occupied = (existsSync(dataDir) && readdirSync(dataDir).length > 0) || existsSync(paramsFile);
   if (!occupied) return;
   if (!overwrite)
-    throw new Error(`${dir} already holds a dataset; pass overwrite (--overwrite) to replace it`);
+    throw new UsageError(`${dir} already holds a dataset; pass overwrite (--overwrite) to replace it`);
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(paramsFile, { force: true });
 }

@@ -94,6 +94,10 @@ describe("generate command", () => {
     const summary = JSON.parse(out);
     expect(summary.counts.pod_usage).toEqual({ hourly: 24, daily: 1 });
     expect(summary.files).toBe(9);
+    // the same command again: bad usage (exit 2) naming the folder and the option, the dataset kept
+    const again = await run(["generate", "--scenario", "basic-pod", "--out", `${dir.path}/basic`]);
+    expect(again.code).toBe(2);
+    expect(again.err).toContain(`${dir.path}/basic already holds a dataset; pass overwrite (--overwrite)`);
   });
 
   it("says what to run next, and that command's config loads cleanly", async () => {
