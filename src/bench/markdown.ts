@@ -23,6 +23,8 @@ const rowsPerCpuSecond = (s: BenchSummary) =>
   s.medianCpuSeconds && s.medianCpuSeconds > 0 ? int(s.inputRows / s.medianCpuSeconds) : "—";
 
 function mainTable(summary: BenchSummary[]): string[] {
+  // `--scales none` (only the OCP-on-AWS line): no summary table rather than an empty one.
+  if (!summary.some((s) => s.variant === "base")) return [];
   const lines = [
     row([
       "scale",

@@ -152,6 +152,12 @@ describe("bench.md", () => {
     expect(md).toContain("exit code 1");
   });
 
+  it("has no empty summary table when only the OCP-on-AWS line ran (--scales none)", () => {
+    const md = benchMarkdown({ ...benchFile(), datasets: [], runs: [], summary: [] });
+    expect(md).not.toContain("| scale | mode | input rows");
+    expect(md).toContain("- no runs");
+  });
+
   it("checks the throughput target at 5M", () => {
     const fast = summarize(
       [{ ...dataset, id: "5m", scale: "5m", inputRows: 5_000_000 }],
