@@ -77,7 +77,7 @@ describe("ocp-aggregator db", () => {
     expect(after.stdout).toMatch(/server +stopped/);
     const noUrl = await db(["url", "--data-dir", dataDir]);
     expect(noUrl.status).toBe(1);
-    expect(noUrl.stderr).toMatch(/not running; start it with: ocp-aggregator db start --data-dir/);
+    expect(noUrl.stderr).toMatch(/not running; start it with: npx ocp-aggregator db start --data-dir/);
   });
 
   it.runIf(hasPsql)(

@@ -81,6 +81,7 @@ describe("embedded PostgreSQL as root", () => {
     async () => {
       const { privateDir, cli } = privateCheckout();
       const dataParent = join(scratch, "root-demo");
+      mkdirSync(dataParent); // a named data folder is created only inside a folder that exists
       const demo = await run(cli, ["demo", "--data-dir", join(dataParent, "pg")]);
       expect(demo.stderr).not.toMatch(/EACCES|Unhandled|\n\s+at /);
       expect(demo.status, demo.stderr).toBe(0);
