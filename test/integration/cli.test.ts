@@ -147,6 +147,7 @@ describe("ocp-aggregator CLI", () => {
       ["verify", "--steps"],
       ["verify", "--allow-empty"],
       ["submit", "--data-dir"],
+      ["submit-ocp-on-aws", "--data-dir"],
     ] as const) {
       expect(cli(command, "--help").stdout).not.toContain(option);
       const typed = cli(command, option, "x");
@@ -154,6 +155,7 @@ describe("ocp-aggregator CLI", () => {
       expect(typed.stderr).toContain(`unknown option '${option}'`);
     }
     expect(cli("aggregate", "--help").stdout).toContain("--summary-parquet");
+    expect(cli("ocp-on-aws", "--help").stdout).toContain("--data-dir");
   });
 
   it("prints config typos; --strict and unknown top-level keys exit 2", () => {

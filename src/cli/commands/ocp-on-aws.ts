@@ -74,8 +74,8 @@ export function ocpOnAwsOverrides(o: OcpOnAwsCliOptions): ConfigOverrides {
 }
 
 /** The options that describe one OCP-on-AWS run (shared by `ocp-on-aws` and `submit-ocp-on-aws`). */
-export function addOcpOnAwsRunOptions(command: Command): Command {
-  return command
+export function addOcpOnAwsRunOptions(command: Command, omit: readonly string[] = []): Command {
+  command
     .option(
       "--input <dir|s3://bucket/prefix>",
       "input root holding Koku's data/parquet tree (AWS CUR and OCP usage)",
@@ -110,7 +110,6 @@ export function addOcpOnAwsRunOptions(command: Command): Command {
     .option("--org-id <org>", "tenant (org id) of the object path; default schema")
     .option("--database-url <url>", "PostgreSQL URL (default: the embedded PostgreSQL)")
     .option("--schema <name>", "PostgreSQL schema (default: the org id, else public)")
-    .option("--data-dir <dir>", "data directory of the embedded PostgreSQL")
     .option("--config <file.yaml>", "YAML config file")
     .option(
       "--koku-sql <trino|onprem>",
@@ -122,6 +121,10 @@ export function addOcpOnAwsRunOptions(command: Command): Command {
       "--allow-empty",
       "replace the range's rows with nothing when the CUR, its rows in range or the OCP rows are missing (default: fail, change nothing)",
     );
+  // Not offered where it cannot apply (submit: the queue is never the embedded database).
+  if (!omit.includes("--data-dir"))
+    command.option("--data-dir <dir>", "data directory of the embedded PostgreSQL");
+  return command;
 }
 
 export function registerOcpOnAwsCommand(program: Command): void {

@@ -91,6 +91,8 @@ export function registerSubmitOcpOnAwsCommand(program: Command): void {
           .description(
             "enqueue OCP-on-AWS jobs (one per AWS source / cluster / day range) for `ocp-aggregator worker` processes",
           ),
+        // the queue is in a shared PostgreSQL, never the embedded one
+        ["--data-dir"],
       ),
     ),
   )
