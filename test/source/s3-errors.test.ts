@@ -74,11 +74,13 @@ describe("S3 errors a user can act on", () => {
       });
       const { lines, logger } = capturingLogger();
       const startedAt = Date.now();
+      // Whichever comes first under load, the attempt limit or the deadline, the error names endpoint and bucket.
       const error = (await runAggregateJob(config, { logger }).catch((e: unknown) => e)) as Error;
-      expect(Date.now() - startedAt).toBeLessThan(5_000);
+      // ~1.5 s (the deadline); the bound only proves it does not hang, with room for a loaded CI machine.
+      expect(Date.now() - startedAt).toBeLessThan(10_000);
       expect(error.message).toMatch(
         new RegExp(
-          `^S3 LIST s3://cost-data/koku/ failed after \\d+ attempt\\(s\\) in [\\d.]+ s \\(deadline reached\\): AttemptTimeoutError: attempt timed out after \\d+ ms \\(endpoint ${silent.endpoint}\\)$`,
+          `^S3 LIST s3://cost-data/koku/ failed after \\d+ attempt\\(s\\) in [\\d.]+ s \\((deadline reached|attempts exhausted)\\): AttemptTimeoutError: attempt timed out after \\d+ ms \\(endpoint ${silent.endpoint}\\)$`,
         ),
       );
       const retries = lines.filter(
