@@ -173,7 +173,7 @@ describe("submit-ocp-on-aws", () => {
     expect(() => jobsFrom({ ...options, jobs: file })).toThrow(/reportPeriodId/);
   });
 
-  it("offers the ocp-on-aws command's run options plus the queue's and the job policy's", () => {
+  it("offers the ocp-on-aws command's run options (not --data-dir) plus the queue's and the job policy's", () => {
     const program = new Command();
     registerOcpOnAwsCommand(program);
     registerSubmitOcpOnAwsCommand(program);
@@ -183,8 +183,10 @@ describe("submit-ocp-on-aws", () => {
     const submit = optionsOf("submit-ocp-on-aws");
     for (const option of run) {
       if (["--dry-run", "--verify", "--json"].includes(option as string)) continue;
-      expect(submit.has(option), option).toBe(true);
+      // The queue and the jobs' output are in a shared PostgreSQL, never the embedded one.
+      expect(submit.has(option), option).toBe(option !== "--data-dir");
     }
+    expect(run.has("--data-dir")).toBe(true);
     for (const option of ["--queue-url", "--retry-limit", "--jobs", "--wait"]) {
       expect(submit.has(option), option).toBe(true);
     }
