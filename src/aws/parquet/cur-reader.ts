@@ -15,22 +15,9 @@ import {
 import type { AwsDailyRow, AwsHourlyMax } from "../model.js";
 import { type CurColumn, DAILY_COLUMNS, HOURLY_COLUMNS, physicalName } from "../source/cur-columns.js";
 import { type CurFile, type CurQuery, listCurFiles, treeBrowserOf } from "../source/cur-layout.js";
+import { StringTable } from "./string-table.js";
 
 export class CurReadError extends Error {}
-
-class Strings {
-  readonly values: string[] = [];
-  private readonly ids = new Map<string, number>();
-  intern(text: string): number {
-    let id = this.ids.get(text);
-    if (id === undefined) {
-      id = this.values.length;
-      this.values.push(text);
-      this.ids.set(text, id);
-    }
-    return id;
-  }
-}
 
 export interface CurMonth {
   files: CurFile[];
@@ -57,7 +44,7 @@ async function eachRowGroup(
   source: InputSource,
   file: CurFile,
   columns: readonly CurColumn[],
-  strings: Strings,
+  strings: StringTable,
   decoder: ChunkDecoder,
   visit: (access: ColumnAccess, numRows: number, where: (i: number) => string) => void,
 ): Promise<number> {
@@ -105,7 +92,7 @@ const dayOf = (millis: number) => new Date(millis).toISOString().slice(0, 10);
 
 export async function readCurMonth(source: InputSource, query: CurQuery): Promise<CurMonth> {
   const files = await listCurFiles(treeBrowserOf(source), source.describe(), query);
-  const strings = new Strings();
+  const strings = new StringTable();
   const decoder = new InlineDecoder(strings);
   const daily: AwsDailyRow[] = [];
   const hourly = new Map<string, AwsHourlyMax>();

@@ -11,6 +11,7 @@ import type { ByteSource, DecodedColumn, InputFile, InputSource, SummaryRow } fr
 import { InlineDecoder, openParquetFile, readRowGroup } from "../../parquet/reader.js";
 import { joinPath } from "../../source/layout.js";
 import { treeBrowserOf } from "../source/cur-layout.js";
+import { StringTable } from "./string-table.js";
 
 export const SUMMARY_HIVE_TABLE = "reporting_ocpusagelineitem_daily_summary";
 
@@ -79,20 +80,6 @@ const NUMBER_COLUMNS = [
   "cost_category_id",
 ] as const;
 
-class Texts {
-  readonly values: string[] = [];
-  private readonly ids = new Map<string, number>();
-  intern(text: string): number {
-    let id = this.ids.get(text);
-    if (id === undefined) {
-      id = this.values.length;
-      this.values.push(text);
-      this.ids.set(text, id);
-    }
-    return id;
-  }
-}
-
 const dayNumbers = (startDate: string, endDate: string) => {
   const days: number[] = [];
   for (let d = Number(startDate.slice(8, 10)); d <= Number(endDate.slice(8, 10)); d++) days.push(d);
@@ -136,7 +123,7 @@ export async function readSummaryCopy(
   const inRange = files
     .filter((f) => days.has(f.path.split("/").find((p) => p.startsWith("day=")) ?? ""))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const texts = new Texts();
+  const texts = new StringTable();
   const decoder = new InlineDecoder(texts);
   const rows: SummaryCopyRow[] = [];
   try {
@@ -158,7 +145,7 @@ async function readFile(
   source: InputSource,
   file: { path: string; size: number },
   sourceUuid: string,
-  texts: Texts,
+  texts: StringTable,
   decoder: InlineDecoder,
 ): Promise<SummaryCopyRow[]> {
   const location = locationOf(source, file.path);

@@ -7,6 +7,7 @@
 import type { InputFile, InputSource, ReportType } from "../../model.js";
 import { InlineDecoder, openParquetFile, readRowGroup } from "../../parquet/reader.js";
 import type { OcpMatchables } from "../model.js";
+import { StringTable } from "./string-table.js";
 
 export interface OcpUsageFacts {
   matchables(range: { startDate: string; endDate: string }): OcpMatchables;
@@ -18,20 +19,6 @@ export interface OcpUsageFacts {
     volume: string | null,
   ): string | null;
   files: string[];
-}
-
-class Strings {
-  readonly values: string[] = [];
-  private readonly ids = new Map<string, number>();
-  intern(text: string): number {
-    let id = this.ids.get(text);
-    if (id === undefined) {
-      id = this.values.length;
-      this.values.push(text);
-      this.ids.set(text, id);
-    }
-    return id;
-  }
 }
 
 function preferDaily(files: InputFile[], type: ReportType): InputFile[] {
@@ -49,7 +36,7 @@ export async function readOcpUsageFacts(
   query: { orgId: string | null; sourceUuid: string; year: number; month: number },
 ): Promise<OcpUsageFacts> {
   const listed = await source.list(query);
-  const strings = new Strings();
+  const strings = new StringTable();
   const decoder = new InlineDecoder(strings);
   const pods: { day: string; resourceId: string | null; node: string | null; namespace: string | null }[] =
     [];
