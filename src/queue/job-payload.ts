@@ -77,7 +77,12 @@ export function parseSummaryJobPayload(value: unknown): SummaryJobPayload {
  * the later one waits, so the last job submitted also writes last.
  */
 export function runKey(job: SummaryJobPayload): string {
-  return `${job.sourceUuid}/${job.year}-${String(job.month).padStart(2, "0")}`;
+  return sourceMonthKey(job.sourceUuid, job.year, job.month);
+}
+
+/** `<source uuid>/<yyyy-mm>`: the lock key of every job kind that rewrites that source's month. */
+export function sourceMonthKey(sourceUuid: string, year: number, month: number): string {
+  return `${sourceUuid}/${year}-${String(month).padStart(2, "0")}`;
 }
 
 /**

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { ConfigOverrides } from "../config/index.js";
 import { SOURCE_UUID_PATTERN } from "../config/run-params.js";
-import { checkDaysInMonth, dateText } from "./job-payload.js";
+import { checkDaysInMonth, dateText, sourceMonthKey } from "./job-payload.js";
 
 export const OCP_ON_AWS_KIND = "ocp-on-aws";
 
@@ -48,7 +48,7 @@ export type OcpOnAwsJobPayload = z.infer<typeof ocpOnAwsJobPayloadSchema>;
 
 /** What the job rewrites, as shown in reports and logs: AWS source, OpenShift source and month. */
 export function ocpOnAwsRunKey(job: OcpOnAwsJobPayload): string {
-  return `${OCP_ON_AWS_KIND}/${job.awsSourceUuid}/${job.ocpSourceUuid}/${monthOf(job)}`;
+  return `${OCP_ON_AWS_KIND}/${job.awsSourceUuid}/${sourceMonthKey(job.ocpSourceUuid, job.year, job.month)}`;
 }
 
 /**
@@ -57,7 +57,7 @@ export function ocpOnAwsRunKey(job: OcpOnAwsJobPayload): string {
  * never run at once and the one submitted later writes later (Koku chains the OCP summary before OCP-on-cloud).
  */
 export function ocpOnAwsLockKey(job: OcpOnAwsJobPayload): string {
-  return `${job.ocpSourceUuid}/${monthOf(job)}`;
+  return sourceMonthKey(job.ocpSourceUuid, job.year, job.month);
 }
 
 /** Koku's unit of work: AWS source, cluster and day range. A waiting identical job absorbs a resubmit. */
@@ -93,8 +93,4 @@ export function ocpOnAwsPayloadOverrides(job: OcpOnAwsJobPayload): ConfigOverrid
     },
     database: { schema: job.schema },
   };
-}
-
-function monthOf(job: { year: number; month: number }): string {
-  return `${job.year}-${String(job.month).padStart(2, "0")}`;
 }
