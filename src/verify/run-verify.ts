@@ -4,7 +4,7 @@
  * folder first, because the reference reads local files only.
  */
 import { existsSync } from "node:fs";
-import { mkdtemp, open, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { InputFile, InputSource, ReferenceData, RunParams } from "../model.js";
@@ -14,6 +14,7 @@ import { runStepReference } from "../reference/steps-reference.js";
 import { runVmReference, vmReferenceFiles } from "../reference/vm-reference.js";
 import { aggregate, type RunMode } from "../run/aggregate.js";
 import { computeGpuRows, computeInventory, computeVmTmpSource, vmStepRuns } from "../run/steps.js";
+import { copyToLocal } from "../source/copy-to-local.js";
 import { type CompareOptions, type ComparisonResult, compareRowSets } from "./compare.js";
 import { compareSteps, type StepComparison } from "./compare-steps.js";
 import { compareVmTmp, type VmComparison } from "./compare-vm.js";
@@ -46,22 +47,6 @@ export interface VerifyResult {
    * rendering of that SQL makes of the reference's summary.
    */
   vm: VmComparison & { tmpSource: "vm-report" | "pods" | "skipped"; referenceRows: number };
-}
-
-const COPY_CHUNK = 8 * 1024 * 1024;
-
-/** Copies one object to `path` in bounded chunks. */
-async function copyToLocal(source: InputSource, file: InputFile, path: string): Promise<void> {
-  const bytes = await source.open(file);
-  const out = await open(path, "w");
-  try {
-    for (let start = 0; start < bytes.byteLength; start += COPY_CHUNK) {
-      const chunk = await bytes.slice(start, Math.min(bytes.byteLength, start + COPY_CHUNK));
-      await out.write(new Uint8Array(chunk));
-    }
-  } finally {
-    await out.close();
-  }
 }
 
 /** Local paths of the run's files per report type and granularity; remote ones are copied to `workDir`. */

@@ -4,12 +4,11 @@
  * where they are. The copies go when the verify ends.
  */
 import { existsSync } from "node:fs";
-import { mkdtemp, open, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { InputFile, InputSource } from "../../model.js";
-
-const COPY_CHUNK = 8 * 1024 * 1024;
+import { copyToLocal } from "../../source/copy-to-local.js";
 
 export class LocalCopies {
   private dir: string | null = null;
@@ -27,16 +26,7 @@ export class LocalCopies {
     if (!file.location.startsWith("s3://") && existsSync(file.location)) return file.location;
     this.dir ??= await mkdtemp(join(tmpdir(), "ocp-on-aws-verify-"));
     const path = join(this.dir, `${String(this.copied++).padStart(6, "0")}.parquet`);
-    const bytes = await this.source.open(file);
-    const out = await open(path, "w");
-    try {
-      for (let start = 0; start < bytes.byteLength; start += COPY_CHUNK) {
-        const chunk = await bytes.slice(start, Math.min(bytes.byteLength, start + COPY_CHUNK));
-        await out.write(new Uint8Array(chunk));
-      }
-    } finally {
-      await out.close();
-    }
+    await copyToLocal(this.source, file, path);
     return path;
   }
 
