@@ -32,7 +32,8 @@ const TEXT = [
   "raw_currency",
   "source_uuid",
 ] as const;
-const NUMBERS = [
+/** Compared as numbers (relative 1e-9); the measures are numeric(33,15) in PostgreSQL. */
+export const VM_NUMERIC_COLUMNS = [
   "pod_request_cpu_core_hours",
   "pod_request_memory_gigabyte_hours",
   "persistentvolumeclaim_capacity_gigabyte_months",
@@ -80,7 +81,7 @@ export function compareVmRows(
       if ((row[c] ?? null) !== (other[c] ?? null))
         note(`vm ${k} ${c}: engine ${String(row[c])}, reference ${String(other[c])}`);
     }
-    for (const c of NUMBERS) {
+    for (const c of VM_NUMERIC_COLUMNS) {
       if (!close(toNumber(row[c]), toNumber(other[c])))
         note(`vm ${k} ${c}: engine ${String(row[c])}, reference ${String(other[c])}`);
     }

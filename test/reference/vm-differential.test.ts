@@ -18,7 +18,7 @@ import {
   vmReferenceFiles,
 } from "../../src/reference/vm-reference.js";
 import { LocalSource } from "../../src/source/local.js";
-import { compareVmRows, type VmRowRecord } from "../../src/verify/compare-vm.js";
+import { compareVmRows, VM_NUMERIC_COLUMNS, type VmRowRecord } from "../../src/verify/compare-vm.js";
 import { useStepDatabase } from "../integration/support/step-database.js";
 
 const env = useStepDatabase("ref-vm-");
@@ -70,19 +70,7 @@ async function engineRows(schema: string): Promise<VmRowRecord[]> {
   const result = await env.client.query(
     `SELECT usage_start::text, usage_end::text, cluster_id, cluster_alias, namespace, node, vm_name,
             persistentvolumeclaim, storageclass, pod_labels::text AS pod_labels, resource_ids::text[] AS resource_ids,
-            ${[
-              "pod_request_cpu_core_hours",
-              "pod_request_memory_gigabyte_hours",
-              "persistentvolumeclaim_capacity_gigabyte_months",
-              "persistentvolumeclaim_usage_gigabyte_months",
-              "cost_model_cpu_cost",
-              "cost_model_memory_cost",
-              "cost_model_volume_cost",
-              "cost_model_gpu_cost",
-              "distributed_cost",
-              "infrastructure_raw_cost",
-              "infrastructure_markup_cost",
-            ]
+            ${VM_NUMERIC_COLUMNS.filter((c) => c !== "cost_category_id")
               .map(numeric)
               .join(", ")},
             cost_model_rate_type, raw_currency, cost_category_id, source_uuid::text
